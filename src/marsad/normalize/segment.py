@@ -1,0 +1,148 @@
+"""Sentence and clause segmentation over the *original* text.
+
+It survives what real pages carry: page chrome (captions, «+A حجم الخط -A», share counters, camera/tag
+icons, bare URLs and English photo credits), bullet lines («-», «•»), quotations «…» and “…”, ellipses
+used as headline separators, decimal and thousands separators (116.067), and abbreviations («د.», «م.»).
+Chrome sentences are kept, flagged ``chrome=True``: places in captions still count, events do not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from marsad.model.document import Span
+from marsad.model.result import Sentence
+
+_ENDERS = ".!?؟…"
+_CLAUSE_MARKS = "،,؛;:"
+_OPEN_Q = "«“"
+_CLOSE_Q = "»”"
+_BULLET = re.compile(r"[ \t\u00a0]*(?:[-•*▪●◦–—]+|\d{1,2}[-–)]|[(]?\d{1,2}[)])[ \t\u00a0]*")
+_CHROME = re.compile(
+    r"حجم الخط|camera icon|tag icon|^\s*(?:ع\s*){2,}$|صورة من\s*:|pic\.twitter|^\s*(?:https?://|www\.)\S+\s*$|"
+    r"اقرأ أيضا|اقرأ أيضاً|شارك(?:ها)? على|تابعونا|Getty Images|REUTERS|AFP\b|^\s*إعلان\s*$|"
+    r"^\s*\d+\s*(?:مشاهدة|تعليق|مشاركة)|^\s*date\s+\d{4}",
+    re.IGNORECASE,
+)
+_LATIN = re.compile(r"[A-Za-z]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_DEFAULT_ABBREVS = ("د", "م", "ص", "ق", "ج", "س", "ت", "أ", "ا", "ه", "هـ", "ش", "ب", "ن", "ك")
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """A pure, picklable sentence/clause segmenter. ``max_sentence`` bounds pathological input."""
+
+    abbreviations: frozenset[str] = field(default_factory=lambda: frozenset(_DEFAULT_ABBREVS))
+    max_sentence: int = 1200
+
+    def __call__(self, text: str) -> tuple[Sentence, ...]:
+        out: list[Sentence] = []
+        for line_start, line_end in _lines(text):
+            m = _BULLET.match(text, line_start, line_end)
+            start = line_start
+            if m and m.end() < line_end and _ARABIC.search(text, m.end(), min(line_end, m.end() + 40)):
+                # a bullet marker «-» or «1-» opens the line: the sentence starts after it
+                if m.group().strip() and not text[m.end() - 1].isdigit():
+                    start = m.end()
+            for s, e in self._split_line(text, start, line_end):
+                s, e = _strip(text, s, e)
+                if e > s:
+                    out.append(self._sentence(text, s, e))
+        return tuple(out)
+
+    def _split_line(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        parts: list[tuple[int, int]] = []
+        depth = 0
+        s = start
+        i = start
+        while i < end:
+            ch = text[i]
+            if ch in _OPEN_Q:
+                depth += 1
+            elif ch in _CLOSE_Q and depth:
+                depth -= 1
+            elif ch in _ENDERS and (depth == 0 or i - s > self.max_sentence // 2):
+                j = i + 1
+                while j < end and text[j] in _ENDERS + _CLOSE_Q + "\"')":
+                    j += 1
+                if self._is_break(text, i, j, end):
+                    parts.append((s, j))
+                    s = j
+                    depth = 0
+                i = j
+                continue
+            if i - s >= self.max_sentence and ch in " \t":
+                parts.append((s, i))
+                s = i
+            i += 1
+        if s < end:
+            parts.append((s, end))
+        return parts
+
+    def _is_break(self, text: str, i: int, j: int, end: int) -> bool:
+        ch = text[i]
+        if ch == ".":
+            # decimal / thousands separators: 116.067, 3.5
+            if i > 0 and text[i - 1].isdigit() and j < end and text[j].isdigit():
+                return False
+            # abbreviations: a short token before the dot («د.», «م.»)
+            k = i
+            while k > 0 and not text[k - 1].isspace() and text[k - 1] not in _ENDERS:
+                k -= 1
+            tok = text[k:i]
+            if tok in self.abbreviations or (len(tok) == 1 and tok.isalpha()):
+                return False
+            # a dot glued to the next word with no space (web typo «الأمر.وقال») still ends a sentence
+        if ch == "…" and j < end and text[j] == ")":
+            return False
+        return True
+
+    def _sentence(self, text: str, s: int, e: int) -> Sentence:
+        chunk = text[s:e]
+        latin = len(_LATIN.findall(chunk))
+        arabic = len(_ARABIC.findall(chunk))
+        chrome = bool(_CHROME.search(chunk)) or (latin > 2 * max(arabic, 1)) or arabic < 3
+        return Sentence(span=Span(s, e), clauses=_clauses(text, s, e), chrome=chrome)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for m in re.finditer(r"\r\n|\n|\r|\u2028|\u2029", text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in "\u200f\u200e\ufeff"):
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _clauses(text: str, s: int, e: int) -> tuple[Span, ...]:
+    spans = []
+    cs = s
+    depth = 0
+    for i in range(s, e):
+        ch = text[i]
+        if ch in _OPEN_Q:
+            depth += 1
+        elif ch in _CLOSE_Q and depth:
+            depth -= 1
+        elif ch in _CLAUSE_MARKS and depth == 0:
+            if ch in ",." and 0 < i < e - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                continue
+            a, b = _strip(text, cs, i)
+            if b > a:
+                spans.append(Span(a, b))
+            cs = i + 1
+    a, b = _strip(text, cs, e)
+    if b > a:
+        spans.append(Span(a, b))
+    return tuple(spans)
