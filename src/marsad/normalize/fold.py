@@ -57,13 +57,21 @@ class Folded:
         if end <= start:
             o = self.offsets[start] if start < len(self.offsets) else len(self.original)
             return Span(o, o)
-        return Span(self.offsets[start], self.offsets[end - 1] + 1)
+        stop = self.offsets[end - 1] + 1
+        original = self.original
+        while stop < len(original) and _is_mark(original[stop]):
+            stop += 1  # keep trailing diacritics/tatweel with their letter
+        return Span(self.offsets[start], stop)
 
     def to_folded(self, pos: int) -> int:
         """The first folded index whose original offset is ``>= pos``."""
         import bisect
 
         return bisect.bisect_left(self.offsets, pos)
+
+
+def _is_mark(ch: str) -> bool:
+    return "\u064b" <= ch <= "\u065f" or ch in "\u0670\u0640"
 
 
 _WS = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")

@@ -42,10 +42,10 @@ class Segmenter:
         for line_start, line_end in _lines(text):
             m = _BULLET.match(text, line_start, line_end)
             start = line_start
-            if m and m.end() < line_end and _ARABIC.search(text, m.end(), min(line_end, m.end() + 40)):
-                # a bullet marker «-» or «1-» opens the line: the sentence starts after it
-                if m.group().strip() and not text[m.end() - 1].isdigit():
-                    start = m.end()
+            # a bullet marker «-» or «•» opens the line: the sentence starts after it
+            if (m and m.end() < line_end and _ARABIC.search(text, m.end(), min(line_end, m.end() + 40))
+                    and m.group().strip() and not text[m.end() - 1].isdigit()):
+                start = m.end()
             for s, e in self._split_line(text, start, line_end):
                 s, e = _strip(text, s, e)
                 if e > s:
@@ -95,9 +95,7 @@ class Segmenter:
             if tok in self.abbreviations or (len(tok) == 1 and tok.isalpha()):
                 return False
             # a dot glued to the next word with no space (web typo «الأمر.وقال») still ends a sentence
-        if ch == "…" and j < end and text[j] == ")":
-            return False
-        return True
+        return not (ch == "…" and j < end and text[j] == ")")
 
     def _sentence(self, text: str, s: int, e: int) -> Sentence:
         chunk = text[s:e]

@@ -1,0 +1,72 @@
+"""``marsad extract PATH...``: one JSON object per document (the eval prediction shape plus richer fields)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import IO
+
+EPILOG = """exit status: 0 all documents processed; 1 some documents rejected (each has an {"id", "error"} line and a
+message on stderr); 2 usage error or nothing could be processed."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("extract", help="extract facts from Arabic reports (files, folders, - for stdin)",
+                       description="Read .txt/.html/.json/.jsonl/.csv files, folders (recursively) or - (stdin) and "
+                       "write one JSON object per document.", epilog=EPILOG)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", help="write JSONL here instead of stdout")
+    p.add_argument("--text-column", help="CSV column holding the text")
+    p.add_argument("--default-date", help="reference date (YYYY-MM-DD) for undated documents")
+    p.add_argument("--include-suppressed", action="store_true",
+                   help="also list hypothetical/future/negated/demanded/opinion statements, marked as such")
+    p.add_argument("--lexicon-dir", help="folder of user data files layered over the bundled ones")
+    p.add_argument("--gazetteer", help="user gazetteer file from `marsad gazetteer import`")
+    p.set_defaults(func=run)
+
+
+def settings_from_args(args: argparse.Namespace) -> object:
+    from pathlib import Path
+
+    from marsad.errors import ConfigError
+    from marsad.settings import Settings
+
+    default_date = None
+    if getattr(args, "default_date", None):
+        try:
+            default_date = dt.date.fromisoformat(args.default_date)
+        except ValueError as exc:
+            raise ConfigError(f"--default-date must be YYYY-MM-DD, got {args.default_date!r}") from exc
+    return Settings(default_date=default_date, include_suppressed=bool(getattr(args, "include_suppressed", False)),
+                    lexicon_dir=Path(args.lexicon_dir) if getattr(args, "lexicon_dir", None) else None,
+                    gazetteer_path=Path(args.gazetteer) if getattr(args, "gazetteer", None) else None)
+
+
+def run(args: argparse.Namespace) -> int:
+    from marsad.ingest import read_sources
+    from marsad.pipeline import build_pipeline
+    from marsad.pipeline.runner import Processed, run_items
+
+    pipeline = build_pipeline(settings_from_args(args))  # type: ignore[arg-type]
+    out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    done = rejected = 0
+    try:
+        for outcome in run_items(pipeline, read_sources(args.paths, text_column=args.text_column)):
+            if isinstance(outcome, Processed):
+                obj = outcome.result.to_prediction(include_suppressed=args.include_suppressed)
+                done += 1
+            else:
+                obj = outcome.to_dict()
+                rejected += 1
+                print(f"marsad: rejected {outcome.doc_id or outcome.source}: [{outcome.code}] {outcome.reason}",
+                      file=sys.stderr)
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"marsad: {done} processed, {rejected} rejected", file=sys.stderr)
+    if done == 0 and rejected:
+        return 2
+    return 1 if rejected else 0

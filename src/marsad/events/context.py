@@ -1,0 +1,116 @@
+"""Per-sentence view used by the frame builder: mentions by position, gaps in folded text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from marsad.model import ActorMention, PlaceMention, QuantityMention, Sentence, Span, TimeMention
+from marsad.recognize.base import Analysis
+
+AREA_KINDS = frozenset({"governorate", "region", "country", "river", "district", "subdistrict", "border"})
+CONTAINER_CUE = re.compile(r"(?:^|\s)(?:و|ف)?(?:في|ب|بـ|ضمن|داخل|قرب|بالقرب من|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|"
+                           r"غربي|شمال غربي|شمال شرقي|جنوب غربي|جنوب شرقي|بمحافظه|بريف|محيط|اطراف|من)\s*$")
+COORD_GAP = re.compile(r"^\s*(?:,|و|او|\s|\"|')*\s*$")
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    analysis: Analysis
+    sentence: Sentence
+    actors: tuple[ActorMention, ...]
+    places: tuple[PlaceMention, ...]
+    times: tuple[TimeMention, ...]
+    quantities: tuple[QuantityMention, ...]
+
+    @property
+    def span(self) -> Span:
+        return self.sentence.span
+
+    def gap(self, a: int, b: int) -> str:
+        """Folded text between two original offsets."""
+        if b <= a:
+            return ""
+        f = self.analysis.folded
+        return f.text[f.to_folded(a) : f.to_folded(b)]
+
+    def clause_of(self, pos: int) -> Span:
+        for c in self.sentence.clauses:
+            if c.start <= pos < c.end:
+                return c
+        return self.sentence.span
+
+    def clause_index(self, pos: int) -> int:
+        for i, c in enumerate(self.sentence.clauses):
+            if c.start <= pos < c.end:
+                return i
+        return -1
+
+
+def sentence_views(analysis: Analysis) -> list[SentenceView]:
+    """Bucket the analysis's mentions by sentence (one linear pass over each sorted list)."""
+    views = []
+    for s in analysis.sentences:
+        a, b = s.span.start, s.span.end
+        views.append(SentenceView(
+            analysis, s,
+            tuple(m for m in analysis.actors if a <= m.span.start < b),
+            tuple(m for m in analysis.places if a <= m.span.start < b),
+            tuple(m for m in analysis.times if a <= m.span.start < b),
+            tuple(m for m in analysis.quantities if a <= m.span.start < b),
+        ))
+    return views
+
+
+def coordinated_group(view: SentenceView, places: list[PlaceMention], anchor: int, *,
+                      before: bool) -> list[PlaceMention]:
+    """The run of places joined by «و»/«،» that ends right before ``anchor`` (or starts right after it)."""
+    if before:
+        cands = [p for p in places if p.span.end <= anchor]
+        group: list[PlaceMention] = []
+        edge = anchor
+        for p in reversed(cands):
+            g = view.gap(p.span.end, edge)
+            if group and not COORD_GAP.match(g):
+                break
+            if not group and len(g) > 40:
+                break
+            group.insert(0, p)
+            edge = p.span.start
+        return group
+    cands = [p for p in places if p.span.start >= anchor]
+    group = []
+    edge = anchor
+    for p in cands:
+        g = view.gap(edge, p.span.start)
+        if group and not COORD_GAP.match(g) and len(g) > 12:
+            break
+        group.append(p)
+        edge = p.span.end
+    return group
+
+
+def prune_containers(view: SentenceView, places: list[PlaceMention]) -> list[PlaceMention]:
+    """Drop containing areas («بريف حمص», «في محافظة إدلب») stated after a more specific place."""
+    kept: list[PlaceMention] = []
+    specific = any((p.kind or "") not in AREA_KINDS for p in places)
+    prev_end: int | None = None
+    for p in places:
+        is_area = (p.kind or "") in AREA_KINDS
+        lead = view.gap(p.span.start, min(p.span.end, p.span.start + 8))
+        contained = lead.startswith(("بريف", "بمحافظ", "بمدين", "ببلد", "بالريف", "بشمال", "بجنوب", "بشرق", "بغرب"))
+        cue = prev_end is not None and CONTAINER_CUE.search(view.gap(prev_end, p.span.start) + " ")
+        if kept and (contained or cue):
+            prev_end = p.span.end
+            continue
+        if kept and is_area and specific:
+            prev_end = p.span.end
+            continue
+        if (p.kind or "") == "country" and len(places) > 1:
+            prev_end = p.span.end
+            continue
+        kept.append(p)
+        prev_end = p.span.end
+    if specific:
+        kept = [p for p in kept if (p.kind or "") not in AREA_KINDS] or kept
+    return kept

@@ -1,0 +1,287 @@
+"""Event frames: one frame per trigger (and per place), with modality, plus control facts and sieges."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from marsad.events.context import SentenceView
+from marsad.events.lexicon import CueMatch, ModalityLexicon, TriggerMatch, TriggerRule
+from marsad.events.roles import GOVERNMENT, Roles, bloc, find_places, find_roles, is_named
+from marsad.model import ActorMention, ControlFact, Event, PlaceMention, Provenance, Siege, Span
+from marsad.model.mentions import ACLED_TIME_PRECISION
+
+_HANDOVER = re.compile(r"كانت\s+تحت\s+سيطره|اخلت|اخلاها|تسليم|سلمت|تسلم|تنفيذا\s+ل|"
+                       r"بموجب\s+(?:ال)?اتفاق|وفق\s+(?:ال)?اتفاق")
+_CONTINUE = re.compile(r"(?:ناهيك\s+عن|فضلا\s+عن|بالاضافه\s+الي|اضافه\s+الي|كما\s+(?:و)?)")
+_AFTER_CUE = re.compile(r"(?:بعد|اثر|عقب|خلال)\s*$")
+_PAST_STATE = re.compile(r"(?:كان|كانت|كانتا|كانوا)\s+$")
+# Event types whose agent may be carried over from the previous sentence (a pronoun subject).
+_CARRY = frozenset({"territory", "siege_broken", "siege_imposed", "withdrawal", "reinforcement", "arrests",
+                    "non_violent_transfer_of_territory", "evacuation"})
+_NO_PLACE_TYPES = frozenset({"agreement", "negotiation", "other"})
+
+
+@dataclass
+class DocState:
+    """Mutable state of one document's pass (local to one call; never shared)."""
+
+    last_agent: ActorMention | None = None
+    prev_date: tuple[str | None, int] = (None, 3)
+    events: list[Event] = field(default_factory=list)
+    control: list[ControlFact] = field(default_factory=list)
+    sieges: list[Siege] = field(default_factory=list)
+    suppressed: list[Event | ControlFact | Siege] = field(default_factory=list)
+    agreement_pairs: set[tuple[str | None, str | None]] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class FrameBuilder:
+    modality: ModalityLexicon
+    extractor: str
+
+    # -- modality ---------------------------------------------------------------------------------------------
+    def modality_of(self, view: SentenceView, cues: list[CueMatch], trig: Span, rule: TriggerRule) -> str:
+        f = view.analysis.folded
+        ts = f.to_folded(trig.start)
+        for c in cues:
+            if c.start >= ts:
+                break
+            if rule.type == "other" and c.cue.modality == "demand" and c.end >= ts:
+                continue
+            if c.cue.scope == "rest":
+                return c.cue.modality
+            if c.cue.scope == "prefix" and 0 <= ts - c.end <= max(c.cue.window, 1):
+                return c.cue.modality
+        for c in cues:  # a future verb that *is* the trigger («ستبدأ»)
+            if c.cue.scope == "prefix" and c.cue.modality == "future" and c.start <= ts < c.end:
+                return "future"
+        return "asserted"
+
+    # -- main -------------------------------------------------------------------------------------------------
+    def sentence(self, view: SentenceView, matches: list[TriggerMatch], state: DocState) -> None:
+        f = view.analysis.folded
+        cues = self.modality.find(f.text, f.to_folded(view.span.start), f.to_folded(view.span.end))
+        spans = [f.to_original(m.start, m.end) for m in matches]
+        explicit = self._date(view)
+        # a sentence with no time of its own continues the previous sentence's stated date
+        date, precision = explicit if explicit[0] is not None else state.prev_date
+        sent_text = f.text[f.to_folded(view.span.start) : f.to_folded(view.span.end)]
+        handover = bool(_HANDOVER.search(sent_text))
+        prev_state: tuple[ActorMention | None, list[PlaceMention]] | None = None
+        last_control: tuple[ActorMention | None, ActorMention | None, int] | None = None
+        territory_seen = False
+        for i, (m, trig) in enumerate(zip(matches, spans, strict=True)):
+            rule = m.rule
+            region_end = spans[i + 1].start if i + 1 < len(spans) else view.span.end
+            modality = self.modality_of(view, cues, trig, rule)
+            roles = find_roles(view, trig, rule)
+            places = find_places(view, trig, rule, region_end=region_end)
+            kind = rule.type
+            # «بعد معارك مع X» right after a capture describes the capture, it is not a second event
+            if kind == "armed_clash" and territory_seen and _AFTER_CUE.search(view.gap(view.span.start, trig.start)):
+                continue
+            if rule.control == "state":
+                pre = view.gap(max(view.span.start, trig.start - 8), trig.start + 8)
+                controller = self._actor_at(view, trig.end)
+                held = self._held_places(view, trig, places)
+                past = _PAST_STATE.search(view.gap(view.span.start, trig.start))
+                if pre.lstrip().startswith(("كان", "وكان")) or past:
+                    prev_state = (controller, held)
+                    continue
+                previous = prev_state[0] if prev_state else None
+                if prev_state and not held:
+                    held = prev_state[1]
+                if controller is not None:
+                    for pl in held:
+                        self._control(view, state, pl, controller.actor_id, previous and previous.actor_id,
+                                      trig, modality, date)
+                        if previous is not None and previous.actor_id != controller.actor_id:
+                            self._event(view, state, self._territory_type(controller.actor_id), controller,
+                                        previous, pl, trig, modality, date, precision)
+                    last_control = (controller, previous, trig.end)
+                continue
+            if rule.type == "siege_ongoing":
+                past = _PAST_STATE.search(view.gap(max(view.span.start, trig.start - 10), trig.start))
+                self._sieges(view, state, roles, places, "ongoing", trig, modality, past=bool(past))
+                continue
+            agent, patient = self._resolve_agent(roles, kind, state)
+            if kind == "territory":
+                if agent is None:
+                    continue
+                territory_seen = True
+                kind = self._territory_type(agent.actor_id)
+                if rule.control == "transfer":
+                    kind = "non_violent_transfer_of_territory"
+            if rule.control == "deploy" and handover:
+                kind = "non_violent_transfer_of_territory"
+            if kind in ("peaceful_protest",):
+                patient, agent = None, self._protesters(view, trig)
+            elif kind == "protest_with_intervention":
+                patient, agent = agent, self._protesters(view, trig)
+            elif kind == "evacuation" and agent is not None and patient is not None and agent.actor_id in GOVERNMENT:
+                agent, patient = patient, agent
+            if agent is None:
+                continue
+            if rule.siege == "lifted_by_deal":
+                self._sieges(view, state, roles, places, "lifted_by_deal", trig, modality)
+                continue
+            if kind == "agreement":
+                pair = (agent.actor_id, patient.actor_id if patient else None)
+                if pair in state.agreement_pairs or (pair[1], pair[0]) in state.agreement_pairs:
+                    continue
+                if modality == "asserted":
+                    state.agreement_pairs.add(pair)
+            targets: list[PlaceMention | None] = list(places) if places else [None]
+            if kind in _NO_PLACE_TYPES:
+                targets = [places[0] if places else None]
+            for pl in targets:
+                self._event(view, state, kind, agent, patient, pl, trig, modality, date, precision)
+                if rule.control == "gain" and pl is not None and (pl.kind or "") not in ("road", "river", "country"):
+                    self._control(view, state, pl, agent.actor_id, patient.actor_id if patient else None, trig,
+                                  modality, date)
+            if rule.siege in ("broken", "imposed"):
+                self._sieges(view, state, roles if rule.siege == "imposed" else Roles(patient, agent), places,
+                             rule.siege, trig, modality)
+            if modality == "asserted" and is_named(agent):
+                state.last_agent = agent
+        # «ناهيك عن A وB»: more places under the same control statement
+        if last_control is not None:
+            base = f.to_folded(last_control[2])
+            m = _CONTINUE.search(sent_text[base - f.to_folded(view.span.start):])
+            if m:
+                start = f.offsets[base + m.end()] if base + m.end() < len(f.offsets) else view.span.end
+                end = next((s.start for s in spans if s.start > start), view.span.end)
+                extra = [p for p in view.places if start <= p.span.start < end]
+                ctrl, prev, _ = last_control
+                for pl in extra:
+                    self._control(view, state, pl, ctrl.actor_id if ctrl else "", prev.actor_id if prev else None,
+                                  Span(start, pl.span.end), "asserted", date)
+        state.prev_date = explicit
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+    def _resolve_agent(self, roles: Roles, kind: str,
+                       state: DocState) -> tuple[ActorMention | None, ActorMention | None]:
+        agent, patient = roles.agent, roles.patient
+        if (agent is None or not is_named(agent)) and kind in _CARRY and state.last_agent is not None:
+            agent = state.last_agent
+        if agent is not None and not is_named(agent):
+            agent = None
+        if patient is not None and agent is not None and patient.actor_id == agent.actor_id:
+            patient = None
+        return agent, patient
+
+    @staticmethod
+    def _territory_type(actor_id: str) -> str:
+        if actor_id in GOVERNMENT or (bloc(actor_id) == "gov" and actor_id == "pro_assad_militias"):
+            return "government_regains_territory"
+        return "non_state_actor_overtakes_territory"
+
+    @staticmethod
+    def _actor_at(view: SentenceView, pos: int) -> ActorMention | None:
+        for a in view.actors:
+            if a.span.start >= pos - 1:
+                return a if a.span.start - pos <= 12 else None
+        return None
+
+    @staticmethod
+    def _protesters(view: SentenceView, trig: Span) -> ActorMention:
+        for a in view.actors:
+            if a.actor_id == "protesters":
+                return a
+        return ActorMention(span=trig, surface=view.analysis.text[trig.start : trig.end], actor_id="protesters",
+                            kind="named", confidence=0.6)
+
+    @staticmethod
+    def _held_places(view: SentenceView, trig: Span, after: list[PlaceMention]) -> list[PlaceMention]:
+        from marsad.events.context import prune_containers
+
+        clause = view.clause_of(trig.start)
+        before = [p for p in view.places if clause.start <= p.span.start and p.span.end <= trig.start]
+        if before:
+            return prune_containers(view, before)
+        if after:
+            return after
+        # the previous clause («..., والتي تسيطر عليها X»)
+        idx = view.clause_index(trig.start)
+        if idx > 0:
+            prev = view.sentence.clauses[idx - 1]
+            group = [p for p in view.places if prev.start <= p.span.start < prev.end]
+            return prune_containers(view, group[-1:]) if group else []
+        return []
+
+    def _date(self, view: SentenceView) -> tuple[str | None, int]:
+        for t in view.times:
+            if t.value and t.kind == "point":
+                return t.value, ACLED_TIME_PRECISION.get(t.precision, 3)
+        return None, 3
+
+    def _prov(self, view: SentenceView, trig: Span, extra: list[Span], confidence: float) -> Provenance:
+        start = min([trig.start, *[s.start for s in extra]])
+        end = max([trig.end, *[s.end for s in extra]])
+        clause = view.clause_of(trig.start)
+        start = min(start, max(clause.start, trig.start - 120))
+        end = max(end, min(clause.end, trig.end + 160))
+        start, end = max(start, view.span.start), min(end, view.span.end)
+        if end - start > 400:
+            start, end = max(view.span.start, trig.start - 150), min(view.span.end, trig.end + 240)
+        return Provenance(doc_id=view.analysis.document.id, span=Span(start, end), sentence=view.span,
+                          extractor=self.extractor, confidence=confidence)
+
+    def _event(self, view: SentenceView, state: DocState, kind: str, agent: ActorMention,
+               patient: ActorMention | None, place: PlaceMention | None, trig: Span, modality: str,
+               date: str | None, precision: int) -> None:
+        extra = [a.span for a in (agent, patient) if a is not None and view.span.contains(a.span)]
+        if place is not None:
+            extra.append(place.span)
+        conf = 0.55 + 0.15 * (agent.kind == "named") + 0.1 * (place is not None and place.resolved)
+        prov = self._prov(view, trig, extra, min(conf, 0.95))
+        ev = Event(type=kind, actor1=agent.actor_id, actor2=patient.actor_id if patient else None,
+                   provenance=prov, place=place, date=date,
+                   time_precision=precision, trigger=trig, modality=modality)  # type: ignore[arg-type]
+        key = (ev.type, ev.actor1, place.key if place else None, view.span.start)
+        existing = state.events if modality == "asserted" else state.suppressed
+        for e in existing:
+            if isinstance(e, Event) and (e.type, e.actor1, e.place.key if e.place else None,
+                                         e.provenance.sentence.start) == key:
+                return
+        existing.append(ev)
+
+    def _control(self, view: SentenceView, state: DocState, place: PlaceMention, controller: str,
+                 previous: str | None, trig: Span, modality: str, date: str | None) -> None:
+        if not controller or (place.kind or "") in ("country", "river"):
+            return
+        prov = self._prov(view, trig, [place.span], 0.7)
+        fact = ControlFact(place=place, controller=controller, provenance=prov, previous=previous, date=date,
+                           modality=modality)  # type: ignore[arg-type]
+        target = state.control if modality == "asserted" else state.suppressed
+        for c in target:
+            if isinstance(c, ControlFact) and c.place.key == place.key and c.controller == controller:
+                return
+        target.append(fact)
+
+    def _sieges(self, view: SentenceView, state: DocState, roles: Roles, places: list[PlaceMention], status: str,
+                trig: Span, modality: str, *, past: bool = False) -> None:
+        since = next((t.value[:4] for t in view.times if t.kind == "since" and t.value), None)
+        besieger = roles.agent.actor_id if roles.agent and is_named(roles.agent) else None
+        besieged = roles.patient.actor_id if roles.patient and is_named(roles.patient) else None
+        for pl in places:
+            if (pl.kind or "") in ("country",):
+                continue
+            existing = [s for s in state.sieges if s.place.key == pl.key or s.place.surface == pl.surface]
+            if past or (status == "ongoing" and any(s.status == "broken" for s in existing)):
+                # a siege the text describes as past: it dates the siege already recorded
+                for s in existing:
+                    if s.since is None and since:
+                        state.sieges[state.sieges.index(s)] = Siege(**{**_fields(s), "since": since})
+                continue
+            if any(s.status == status for s in existing):
+                continue
+            prov = self._prov(view, trig, [pl.span], 0.65)
+            siege = Siege(place=pl, status=status, provenance=prov,  # type: ignore[arg-type]
+                          besieger=besieger, besieged=besieged, since=since, modality=modality)  # type: ignore[arg-type]
+            (state.sieges if modality == "asserted" else state.suppressed).append(siege)
+
+
+def _fields(s: Siege) -> dict[str, object]:
+    return {k: getattr(s, k) for k in Siege.__dataclass_fields__}

@@ -1,0 +1,110 @@
+"""Trigger and modality lexicons (``data/triggers.tsv``, ``data/modality.tsv``), compiled once by the factory."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from marsad.errors import DataFileError
+from marsad.normalize.fold import default_charmap
+from marsad.recognize.lexicon import load_table
+
+# A conjunction/preposition clitic and the article may precede any trigger.
+_CLITIC = r"(?<!\w)(?:و|ف)?(?:ب|ل|ك)?(?:ال|ل)?"
+
+
+def fold_pattern(pattern: str) -> str:
+    """Fold the Arabic letters of a regex pattern the way the text is folded; leave ASCII syntax alone."""
+    table = default_charmap().table
+    return "".join(ch if ord(ch) < 128 else table.get(ch, ch) for ch in pattern)
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    index: int
+    type: str
+    control: str
+    siege: str
+    voice: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    rule: TriggerRule
+    start: int  # folded offsets
+    end: int
+
+
+@dataclass(frozen=True)
+class TriggerLexicon:
+    rules: tuple[TriggerRule, ...]
+    regex: re.Pattern[str]
+    version: str
+
+    @classmethod
+    def load(cls, user_dir: Path | None = None) -> TriggerLexicon:
+        table = load_table("triggers.tsv", user_dir=user_dir)
+        rules: list[TriggerRule] = []
+        alts: list[str] = []
+        for i, row in enumerate(table.rows):
+            pat = fold_pattern(row["pattern"])
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise DataFileError(f"triggers.tsv row {i + 1}: bad pattern: {exc}", value=row["pattern"]) from exc
+            rules.append(TriggerRule(i, row["type"], row.get("control", ""), row.get("siege", ""),
+                                     row.get("voice", "") or "noun", row.get("note", "")))
+            alts.append(f"(?P<r{i}>{pat})")
+        regex = re.compile(_CLITIC + "(?:" + "|".join(alts) + ")")
+        return cls(rules=tuple(rules), regex=regex, version=table.header["version"])
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[TriggerMatch]:
+        for m in self.regex.finditer(text, start, len(text) if end is None else end):
+            name = m.lastgroup
+            if name is None:
+                continue
+            rule = self.rules[int(name[1:])]
+            yield TriggerMatch(rule, m.start(), m.end())
+
+
+@dataclass(frozen=True)
+class ModalityCue:
+    modality: str
+    scope: str
+    window: int
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    cue: ModalityCue
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ModalityLexicon:
+    cues: tuple[ModalityCue, ...]
+
+    @classmethod
+    def load(cls, user_dir: Path | None = None) -> ModalityLexicon:
+        table = load_table("modality.tsv", user_dir=user_dir)
+        cues = []
+        for i, row in enumerate(table.rows):
+            try:
+                rx = re.compile(fold_pattern(row["pattern"]))
+            except re.error as exc:
+                raise DataFileError(f"modality.tsv row {i + 1}: bad pattern: {exc}", value=row["pattern"]) from exc
+            cues.append(ModalityCue(row["modality"], row["scope"], int(row.get("window") or 0), rx))
+        return cls(tuple(cues))
+
+    def find(self, text: str, start: int, end: int) -> list[CueMatch]:
+        out = []
+        for cue in self.cues:
+            for m in cue.regex.finditer(text, start, end):
+                out.append(CueMatch(cue, m.start(), m.end()))
+        out.sort(key=lambda c: c.start)
+        return out

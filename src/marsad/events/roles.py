@@ -1,0 +1,143 @@
+"""Who did it, to whom, where: agent, patient and place selection for one trigger."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from marsad.events.context import SentenceView, coordinated_group, prune_containers
+from marsad.events.lexicon import TriggerRule
+from marsad.model import ActorMention, PlaceMention, Span
+
+GOVERNMENT = frozenset({"syria_government_assad", "syria_government_transitional"})
+# Blocs used to tell a patient from an ally: an actor of the same bloc is support, not the other side.
+BLOCS: dict[str, str] = {
+    "syria_government_assad": "gov", "pro_assad_militias": "gov", "russia": "gov", "iran": "gov",
+    "hezbollah": "gov", "syria_government_transitional": "gov2", "syrian_opposition": "opp",
+    "syrian_national_army": "opp", "turkey": "opp", "hts": "opp", "nusra_front": "opp", "jaysh_al_islam": "opp",
+    "sdf": "sdf", "ypg": "sdf", "us_led_coalition": "sdf", "united_states": "sdf",
+}
+_PREP_END = re.compile(r"(?:^|\s)(?:و|ف)?(?:علي|الي|من|عن|ضد|مع|حساب|بين|قبل|لصالح|يد|بدعم|بمساعده|بمؤازره|بمشاركه|"
+                       r"المدعوم|المدعومه|المدعمه|المدعومين|بحق|في|امام|مقابل|تجاه|لدي|عند)\s*$")
+_SUBJECT_GAP = re.compile(r"^[\s,\"'()]*(?:\S+\s*){0,3}$")
+_REL_BEFORE = re.compile(r"(?:التي|الذي|اللتين|اللذين|اللواتي|الذين)\s*$")
+_BETWEEN = re.compile(r"(?:^|\s)(?:و|ف)?بين\s*$")
+_BY = re.compile(r"^\s*(?:من\s+قبل|من\s+جانب|علي\s+يد|من|بيد)\s*$")
+_PREP_CLITIC = re.compile(r"^(?:و|ف)?(?:ب|ل)(?!ل?ا?ت?)")
+
+
+def bloc(actor_id: str | None) -> str | None:
+    return BLOCS.get(actor_id or "")
+
+
+def is_named(a: ActorMention) -> bool:
+    return a.kind != "generic" and not a.actor_id.startswith("generic:")
+
+
+def _prepositional(view: SentenceView, a: ActorMention) -> bool:
+    surface = view.gap(a.span.start, a.span.end)
+    if surface[:1] in ("ب", "ل") or surface[:2] in ("وب", "ول", "فب", "فل"):
+        return True
+    before = view.gap(max(view.span.start, a.span.start - 14), a.span.start)
+    return bool(_PREP_END.search(before))
+
+
+@dataclass(frozen=True)
+class Roles:
+    agent: ActorMention | None
+    patient: ActorMention | None
+    between: bool = False
+
+
+def _first_of_group(view: SentenceView, actors: list[ActorMention], a: ActorMention) -> ActorMention:
+    """Walk back through «X وY» coordination to the first coordinated actor."""
+    idx = actors.index(a)
+    while idx > 0:
+        prev = actors[idx - 1]
+        g = view.gap(prev.span.end, actors[idx].span.start)
+        if len(g) <= 3 and g.strip() in ("", "و", ","):
+            idx -= 1
+            continue
+        break
+    return actors[idx]
+
+
+def find_roles(view: SentenceView, trig: Span, rule: TriggerRule) -> Roles:
+    actors = [a for a in view.actors if not (a.span.start < trig.end and trig.start < a.span.end)]
+    after = [a for a in actors if a.span.start >= trig.end]
+    before = [a for a in actors if a.span.end <= trig.start]
+    # «بين X و Y»
+    if after:
+        g = view.gap(trig.end, after[0].span.start)
+        if _BETWEEN.search(g) or (g.strip() == "" and view.gap(trig.end, after[0].span.end).startswith(" بين")):
+            x = after[0]
+            y = next((a for a in after[1:] if bloc(a.actor_id) != bloc(x.actor_id) or (bloc(x.actor_id) is None
+                      and a.actor_id != x.actor_id)), None)
+            return Roles(x, y, between=True)
+    if rule.voice == "passive":
+        agent = None
+        patient = None
+        for a in after:
+            g = view.gap(trig.end, a.span.start)
+            if len(g) > 40:
+                break
+            if _BY.match(g) or g.endswith((" من قبل", " من")):
+                agent = a
+                break
+            if patient is None and len(g) <= 3:
+                patient = a
+        return Roles(agent, patient)
+    agent_after: ActorMention | None = None
+    if after and rule.voice != "object":
+        a = after[0]
+        g = view.gap(trig.end, a.span.start)
+        if len(g) <= 24 and _SUBJECT_GAP.match(g) and not _PREP_END.search(g) and not _prepositional(view, a):
+            agent_after = a
+    agent_before: ActorMention | None = None
+    for a in reversed(before):
+        if trig.start - a.span.end > 160:
+            break
+        if _prepositional(view, a):
+            continue
+        agent_before = _first_of_group(view, before, a)
+        break
+    agent = agent_after or agent_before
+    patient: ActorMention | None = None
+    if rule.voice == "object" and after:
+        a = after[0]
+        if len(view.gap(trig.end, a.span.start)) <= 24:
+            patient = a
+    if patient is None:
+        for a in after:
+            if agent is not None and (a is agent or a.actor_id == agent.actor_id):
+                continue
+            if agent is not None and bloc(a.actor_id) is not None and bloc(a.actor_id) == bloc(agent.actor_id):
+                continue
+            if a.span.start - trig.end > 200:
+                break
+            if _prepositional(view, a) or agent is None:
+                patient = a
+                break
+    return Roles(agent, patient)
+
+
+def find_places(view: SentenceView, trig: Span, rule: TriggerRule, *, region_end: int) -> list[PlaceMention]:
+    places = [p for p in view.places if not (p.span.start < trig.end and trig.start < p.span.end)]
+    pre = view.gap(max(view.span.start, trig.start - 12), trig.start)
+    if _REL_BEFORE.search(pre):
+        rel_at = trig.start - (len(pre) - _REL_BEFORE.search(pre).start())  # type: ignore[union-attr]
+        group = coordinated_group(view, places, rel_at, before=True)
+        if group:
+            return prune_containers(view, group)
+    after = [p for p in places if trig.end <= p.span.start < region_end]
+    if rule.voice == "passive":
+        group = coordinated_group(view, places, trig.start, before=True)
+        if group and len(view.gap(group[-1].span.end, trig.start)) <= 4:
+            return prune_containers(view, group)
+    if after:
+        return prune_containers(view, after)
+    clause = view.clause_of(trig.start)
+    before = [p for p in places if clause.start <= p.span.start and p.span.end <= trig.start]
+    if before and rule.voice in ("passive", "noun"):
+        return prune_containers(view, before)
+    return []
