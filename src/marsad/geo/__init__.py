@@ -1,0 +1,1 @@
+"""Geography: the gazetteer, the geoparser and governorate boundaries."""
