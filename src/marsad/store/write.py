@@ -1,0 +1,265 @@
+"""The write path: one document and everything read in it, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from marsad.ingest.base import Rejection
+from marsad.model import ControlFact, Document, Event, ExtractionResult, PlaceMention, Quantity, Siege
+from marsad.model.facts import Claim, Provenance
+from marsad.normalize import fold_text
+from marsad.store.backend import Connection
+from marsad.store.dedup import NEAR_DUPLICATE, Signature, lock_id, match_key, same_event, signature
+from marsad.store.records import AddOutcome
+
+CLAIM_METRICS = frozenset({"share_of_territory", "area_km2"})
+FACT_COLUMNS = ("document_id", "doc_id", "fact_key", "suppressed", "modality", "date", "governorate", "lat", "lon",
+                "place_id", "place_name", "place_surface", "evidence_start", "evidence_end", "sentence_start",
+                "sentence_end", "evidence", "sentence", "search", "confidence", "extractor", "record")
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": ("canonical_id", "type", "actor1", "actor2", "fatalities", "time_precision"),
+    "control_facts": ("controller", "previous"),
+    "sieges": ("status", "besieger", "besieged", "since", "until", "population"),
+    "quantities": ("metric", "value", "unit", "subject", "scope", "as_of"),
+    "claims": ("claimant_outlet", "subject", "metric", "value", "unit"),
+}
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def fact_key(content_hash: str, table: str, index: int) -> str:
+    """A stable fact id: the same document gives the same ids on every store."""
+    return hashlib.sha1(f"{content_hash}|{table}|{index}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    table: str
+    values: tuple[Any, ...]  # FACT_COLUMNS[1:] + EXTRA_COLUMNS[table]; document_id is added at insert
+    evidence: str
+    extractor: str
+    suppressed: bool
+    event: Event | None = None
+
+
+def _fact_row(table: str, index: int, fact: Any, *, doc: Document, suppressed: bool, place: PlaceMention | None,
+              date: str | None, extra: tuple[Any, ...]) -> FactRow:
+    p: Provenance = fact.provenance
+    text = doc.text
+    evidence = text[p.span.start : p.span.end]
+    sentence = text[p.sentence.start : p.sentence.end]
+    values = (doc.id, fact_key(doc.content_hash, table, index), int(suppressed), getattr(fact, "modality", "asserted"),
+              date, place.governorate if place else None, place.lat if place else None,
+              place.lon if place else None, place.place_id if place else None,
+              (place.name_en or place.surface) if place else None, place.surface if place else None,
+              p.span.start, p.span.end, p.sentence.start, p.sentence.end, evidence, sentence,
+              fold_text(sentence or evidence), float(p.confidence), p.extractor, _dumps(fact.to_dict()))
+    return FactRow(table, values + extra, evidence, p.extractor, suppressed, fact if isinstance(fact, Event) else None)
+
+
+def fact_rows(result: ExtractionResult) -> list[FactRow]:
+    """Rows for every fact of ``result`` (asserted and suppressed), plus claims derived from quantities."""
+    doc = result.document
+    rows: list[FactRow] = []
+    facts: list[tuple[Any, bool]] = [(f, False) for f in (*result.events, *result.control, *result.sieges,
+                                                           *result.quantities)]
+    facts += [(f, True) for f in result.suppressed]
+    counters: dict[str, int] = {}
+    for fact, suppressed in facts:
+        if isinstance(fact, Event):
+            table, place, date = "events", fact.place, fact.date
+            extra: tuple[Any, ...] = (None, fact.type, fact.actor1, fact.actor2, fact.fatalities, fact.time_precision)
+        elif isinstance(fact, ControlFact):
+            table, place, date = "control_facts", fact.place, fact.date
+            extra = (fact.controller, fact.previous)
+        elif isinstance(fact, Siege):
+            table, place, date = "sieges", fact.place, fact.since or fact.until
+            extra = (fact.status, fact.besieger, fact.besieged, fact.since, fact.until, fact.population)
+        elif isinstance(fact, Quantity):
+            table, place, date = "quantities", fact.scope_place, fact.as_of
+            extra = (fact.metric, float(fact.value), fact.unit, fact.subject, fact.scope, fact.as_of)
+        else:  # pragma: no cover - the model has no other fact kinds
+            continue
+        n = counters.get(table, 0)
+        counters[table] = n + 1
+        rows.append(_fact_row(table, n, fact, doc=doc, suppressed=suppressed, place=place, date=date, extra=extra))
+        if isinstance(fact, Quantity) and fact.metric in CLAIM_METRICS and not suppressed:
+            claim = Claim(claimant_doc=doc.id, claimant_outlet=doc.outlet, subject=fact.subject, metric=fact.metric,
+                          value=fact.value, unit=fact.unit, provenance=fact.provenance, scope=fact.scope,
+                          baseline=fact.baseline, as_of=fact.as_of, hedge=fact.hedge)
+            m = counters.get("claims", 0)
+            counters["claims"] = m + 1
+            rows.append(_fact_row("claims", m, claim, doc=doc, suppressed=False, place=fact.scope_place,
+                                  date=fact.as_of or (doc.published.isoformat() if doc.published else None),
+                                  extra=(doc.outlet, fact.subject, fact.metric, float(fact.value), fact.unit)))
+    return rows
+
+
+def _insert_sql(table: str) -> str:
+    cols = (*FACT_COLUMNS, *EXTRA_COLUMNS[table])
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+def _mention_rows(result: ExtractionResult) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for a in result.actors:
+        rows.append(("actor", a.span.start, a.span.end, a.surface, a.actor_id, _dumps(a.to_dict())))
+    for p in result.places:
+        rows.append(("place", p.span.start, p.span.end, p.surface, p.place_id, _dumps(p.to_dict())))
+    for t in result.times:
+        rows.append(("time", t.span.start, t.span.end, t.surface, t.value, _dumps(t.to_dict())))
+    return rows
+
+
+def _result_json(result: ExtractionResult) -> str:
+    data = result.to_dict()
+    data["document"]["text"] = ""  # the text has its own column
+    return _dumps(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything ``add`` computes before opening its transaction."""
+
+    result: ExtractionResult
+    signature: Signature
+    facts: list[FactRow]
+    mentions: list[tuple[Any, ...]]
+    result_json: str
+
+
+def prepare(result: ExtractionResult) -> Prepared:
+    return Prepared(result, signature(result.document.text), fact_rows(result), _mention_rows(result),
+                    _result_json(result))
+
+
+def _near_duplicate(conn: Connection, sig: Signature) -> tuple[int, int, float] | None:
+    """``(row_id, cluster_id, similarity)`` of the most similar stored document, if similar enough."""
+    where = " OR ".join("(band = ? AND hash = ?)" for _ in sig.bands)
+    params: list[Any] = []
+    for b, h in enumerate(sig.bands):
+        params += [b, h]
+    cands = conn.execute(f"SELECT DISTINCT document_id FROM document_bands WHERE {where}", params)
+    best: tuple[int, int, float] | None = None
+    for (row_id,) in cands[:200]:
+        rows = conn.execute("SELECT minhash, cluster_id FROM documents WHERE id = ?", (row_id,))
+        if not rows or rows[0][0] is None:
+            continue
+        sim = sig.similarity(bytes(rows[0][0]))
+        if sim >= NEAR_DUPLICATE and (best is None or sim > best[2]):
+            best = (int(row_id), int(rows[0][1] or row_id), sim)
+    return best
+
+
+def _canonical_for(conn: Connection, ev: Event, evidence: str) -> int | None:
+    key = match_key(ev)
+    if key is None:
+        return None
+    conn.lock_key(lock_id(key))
+    rows = conn.execute(
+        "SELECT ce.id, ce.type, COALESCE(e.evidence, '') FROM canonical_events ce "
+        "LEFT JOIN events e ON e.id = ce.first_event_id WHERE ce.match_key = ? ORDER BY ce.id", (key,))
+    for cid, ctype, cevidence in rows:
+        if same_event(ev.type, evidence, ctype, cevidence):
+            return int(cid)
+    return conn.insert("INSERT INTO canonical_events (match_key, type, actor1, actor2, date, place_key) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (key, ev.type, ev.actor1, ev.actor2, ev.date, key.split("|")[1]))
+
+
+def refresh_canonical(conn: Connection, ids: Sequence[int]) -> None:
+    """Recount reports and distinct sources (near-duplicate clusters) of canonical events."""
+    for cid in sorted(set(ids)):
+        conn.execute(
+            "UPDATE canonical_events SET "
+            "n_reports = (SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id "
+            "             WHERE e.canonical_id = ? AND d.is_current = 1), "
+            "n_sources = (SELECT COUNT(DISTINCT d.cluster_id) FROM events e JOIN documents d ON d.id = e.document_id"
+            "             WHERE e.canonical_id = ? AND d.is_current = 1) WHERE id = ?", (cid, cid, cid))
+
+
+def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source: str | None) -> AddOutcome:
+    """Write one prepared document. The caller holds the transaction."""
+    doc = prep.result.document
+    chash = doc.content_hash
+    dup = conn.execute("SELECT id, revision, cluster_id FROM documents WHERE content_hash = ?", (chash,))
+    if dup:
+        row_id, revision, cluster = dup[0]
+        conn.execute("UPDATE failures SET resolved = 1 WHERE doc_key = ? AND resolved = 0", (doc.id,))
+        return AddOutcome("duplicate", doc.id, int(row_id), int(revision), cluster_id=cluster)
+    revision_key = f"url:{doc.url}" if doc.url else f"id:{doc.id}"
+    prev = conn.execute("SELECT id, revision, cluster_id FROM documents WHERE revision_key = ? AND is_current = 1 "
+                        "ORDER BY revision DESC", (revision_key,))
+    touched: list[int] = []
+    revision, supersedes = 1, None
+    if prev:
+        supersedes, revision = int(prev[0][0]), int(prev[0][1]) + 1
+        conn.execute("UPDATE documents SET is_current = 0 WHERE revision_key = ? AND is_current = 1", (revision_key,))
+        touched += [int(r[0]) for r in conn.execute(
+            "SELECT DISTINCT canonical_id FROM events WHERE document_id = ? AND canonical_id IS NOT NULL",
+            (supersedes,))]
+    near = _near_duplicate(conn, prep.signature)
+    now = now_iso()
+    meta = dict(doc.meta)
+    row_id = conn.insert(
+        "INSERT INTO documents (doc_id, revision_key, revision, is_current, supersedes, url, outlet, published, title, "
+        "language, text, content_hash, raw, source, cluster_id, near_duplicate_of, similarity, minhash, meta, result, "
+        "extractor, n_events, ingested_at, ingested_unix) "
+        "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc.id, revision_key, revision, supersedes, doc.url, doc.outlet,
+         doc.published.isoformat() if doc.published else None, doc.title, doc.language, doc.text, chash, raw,
+         source or meta.get("source"), near[1] if near else None, near[0] if near else None,
+         near[2] if near else None, prep.signature.values, _dumps(meta), prep.result_json,
+         next((f.extractor for f in prep.facts), None), len(prep.result.events), now, int(time.time())))
+    cluster = near[1] if near else row_id
+    if not near:
+        conn.execute("UPDATE documents SET cluster_id = ? WHERE id = ?", (row_id, row_id))
+    conn.executemany("INSERT INTO document_bands (band, hash, document_id) VALUES (?, ?, ?)",
+                     [(b, h, row_id) for b, h in enumerate(prep.signature.bands)])
+    conn.executemany("INSERT INTO mentions (document_id, kind, span_start, span_end, surface, value, record) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", [(row_id, *m) for m in prep.mentions])
+    by_table: dict[str, list[tuple[Any, ...]]] = {}
+    for fr in prep.facts:
+        if fr.table == "events":
+            cid = None if fr.event is None or fr.suppressed else _canonical_for(conn, fr.event, fr.evidence)
+            n = len(FACT_COLUMNS) - 1  # the canonical id is the first extra column
+            values = (row_id, *fr.values[:n], cid, *fr.values[n + 1 :])
+            eid = conn.insert(_insert_sql("events"), values)
+            if cid is not None:
+                conn.execute("UPDATE canonical_events SET first_event_id = ? WHERE id = ? AND first_event_id IS NULL",
+                             (eid, cid))
+                touched.append(cid)
+        else:
+            by_table.setdefault(fr.table, []).append((row_id, *fr.values))
+    for table, rows in by_table.items():
+        conn.executemany(_insert_sql(table), rows)
+    refresh_canonical(conn, touched)
+    conn.execute("UPDATE failures SET resolved = 1 WHERE doc_key = ? AND resolved = 0", (doc.id,))
+    p = prep.result
+    return AddOutcome("revision" if supersedes else "stored", doc.id, row_id, revision, cluster_id=cluster,
+                      near_duplicate_of=near[0] if near else None, events=len(p.events), control=len(p.control),
+                      sieges=len(p.sieges), quantities=len(p.quantities))
+
+
+def failure_row(rej: Rejection, *, document: Document | None) -> tuple[Any, ...]:
+    payload = _dumps(document.to_dict()) if document is not None else None
+    now = now_iso()
+    return (rej.source, rej.doc_id or "", rej.code, rej.reason, payload, now, now)
+
+
+UPSERT_FAILURE = (
+    "INSERT INTO failures (source, doc_key, code, reason, payload, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (source, doc_key) DO UPDATE SET code = excluded.code, reason = excluded.reason, "
+    "payload = COALESCE(excluded.payload, failures.payload), attempts = failures.attempts + 1, "
+    "last_seen = excluded.last_seen, resolved = 0")
