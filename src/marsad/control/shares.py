@@ -1,0 +1,273 @@
+"""Area shares: each actor's (or bloc's) share of Syria on a date, with the method stated.
+
+``ShareIndex`` is built once per store revision from a ``Timeline`` and an ``AreaModel``: the intervals
+become flat numpy arrays (unit, start, end, actor) and every atom gets its candidate units, finest first.
+A query for a date is then a vectorised mask over the intervals plus one arg-max per atom; no event is
+replayed. The unknown/unattributed share is always shown, and the rows always add up to 100%.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from shapely.geometry.base import BaseGeometry
+
+from marsad.control.area import AreaModel, GeoContext
+from marsad.control.blocs import Blocs
+from marsad.control.records import TIER
+from marsad.control.timeline import Timeline
+from marsad.model.base import Record
+
+Metric = Literal["total", "populated"]
+Precedence = Literal["recent", "finest"]
+OPEN_END = np.iinfo(np.int32).max
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRow(Record):
+    """One bloc's (or actor's) area and percentage."""
+
+    bloc: str
+    label: str
+    members: tuple[str, ...]
+    area_km2: float
+    percent: float
+
+
+@dataclass(frozen=True, slots=True)
+class Method(Record):
+    """How a share was computed, printed beside every figure."""
+
+    metric: str
+    denominator: str
+    denominator_km2: float
+    outline_km2: float
+    attribution: str
+    precedence: str
+    blocs: tuple[str, ...]
+    bloc_source: str
+    rule: str
+    settlements: int
+    atoms: int
+    units_used: int
+    units_unlocated: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        out = [
+            f"metric: {self.metric}",
+            f"denominator: {self.denominator} = {self.denominator_km2:,.0f} km² "
+            f"(country outline {self.outline_km2:,.0f} km²)",
+            f"attribution: {self.attribution}",
+            f"precedence: {self.precedence}",
+            f"blocs ({self.bloc_source}): " + ("; ".join(self.blocs) if self.blocs else "none, every actor alone"),
+            f"reconciliation: {self.rule}",
+            f"units: {self.units_used} held units located on the map, {len(self.units_unlocated)} could not be "
+            f"located; {self.settlements} settlements, {self.atoms} cells",
+        ]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ShareResult(Record):
+    """Shares on ``date``: ``rows`` by bloc, ``actors`` by actor; both include the unknown share."""
+
+    date: dt.date
+    metric: str
+    rows: tuple[ShareRow, ...]
+    actors: tuple[ShareRow, ...]
+    unknown_km2: float
+    unknown_percent: float
+    denominator_km2: float
+    sources: int
+    intervals: int
+    method: Method
+
+    def percent_of(self, actors: tuple[str, ...]) -> float:
+        """The summed share of a set of actors (e.g. one bloc's members, or one actor alone)."""
+        return sum(r.percent for r in self.actors if r.bloc in actors)
+
+    def to_text(self) -> str:
+        lines = [f"Control shares of Syria on {self.date.isoformat()} ({self.metric} area)", ""]
+        for r in self.rows:
+            members = f"  [{' + '.join(r.members)}]" if len(r.members) > 1 else ""
+            lines.append(f"  {r.percent:6.2f}%  {r.area_km2:>10,.0f} km²  {r.label}{members}")
+        lines.append(f"  {sum(r.percent for r in self.rows):6.2f}%  total (unknown/unattributed included)")
+        lines.append("")
+        lines.append(f"evidence: {self.intervals} control intervals from {self.sources} sources")
+        lines.append("method:")
+        lines.extend(f"  {x}" for x in self.method.lines())
+        return "\n".join(lines)
+
+
+ATTRIBUTION = (
+    "Voronoi cells of {n} gazetteer settlements clipped to the governorates; a town fact holds its "
+    "settlement's cell, a relational region («ريف … الشرقي») holds the cells of that governorate whose "
+    "settlement lies in the region's polygon, a governorate fact holds all its cells, a baseline polygon holds "
+    "the cells whose settlement lies inside it; sites carry no area"
+)
+PRECEDENCE = {
+    "recent": "where several held units cover one cell, the one whose holding began most recently wins; "
+              "on a tie the finer unit (town > vicinity > baseline polygon > region > governorate)",
+    "finest": "where several held units cover one cell, the finest unit wins (town > vicinity > baseline "
+              "polygon > region > governorate); on a tie the most recent holding",
+}
+
+
+@dataclass(frozen=True)
+class ShareIndex:
+    """Flat, query-ready control arrays over an area model. Build with ``build_share_index``."""
+
+    model: AreaModel
+    unit_ids: tuple[str, ...]
+    actors: tuple[str, ...]
+    iv_unit: np.ndarray
+    iv_start: np.ndarray
+    iv_end: np.ndarray
+    iv_actor: np.ndarray
+    iv_sources: tuple[tuple[int, ...], ...]
+    cand_unit: np.ndarray  # (atoms, K) unit index; len(unit_ids) = no candidate
+    cand_tier: np.ndarray  # (atoms, K)
+    units_unlocated: tuple[str, ...]
+    rule: str
+    revision: str = ""
+    _actor_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def atom_holders(self, day: dt.date, *, precedence: Precedence = "recent") -> tuple[np.ndarray, np.ndarray]:
+        """Per atom: the actor index holding it on ``day`` (-1 unknown) and the interval index (-1)."""
+        o = day.toordinal()
+        n_units = len(self.unit_ids)
+        live = np.flatnonzero((self.iv_start <= o) & (o < self.iv_end))
+        ctrl = np.full(n_units + 1, -1, dtype=np.int32)
+        start = np.full(n_units + 1, -1, dtype=np.int64)
+        ivx = np.full(n_units + 1, -1, dtype=np.int64)
+        units = self.iv_unit[live]
+        ctrl[units] = self.iv_actor[live]
+        start[units] = self.iv_start[live]
+        ivx[units] = live
+        c_ctrl = ctrl[self.cand_unit]
+        c_start = start[self.cand_unit]
+        finer = 7 - self.cand_tier.astype(np.int64)
+        key = c_start * 8 + finer if precedence == "recent" else finer * 10_000_000 + c_start
+        key = np.where(c_ctrl >= 0, key, -1)
+        if key.shape[1] == 0:
+            empty = np.full(key.shape[0], -1, dtype=np.int64)
+            return empty.astype(np.int32), empty
+        best = key.argmax(axis=1)
+        rows = np.arange(key.shape[0])
+        holder = c_ctrl[rows, best]
+        chosen_iv = np.where(holder >= 0, ivx[self.cand_unit[rows, best]], -1)
+        return holder, chosen_iv
+
+    def shares(self, day: dt.date, *, metric: Metric = "total", blocs: Blocs,
+               precedence: Precedence = "recent") -> ShareResult:
+        """Each bloc's and actor's share on ``day``; the unknown share is explicit."""
+        holder, chosen = self.atom_holders(day, precedence=precedence)
+        areas = self.model.area_total if metric == "total" else self.model.area_populated
+        denom = float(areas.sum())
+        per_actor = np.bincount(holder + 1, weights=areas, minlength=len(self.actors) + 1)
+        unknown = float(per_actor[0])
+        pct = (lambda a: 100.0 * a / denom) if denom > 0 else (lambda a: 0.0)
+        actor_rows = [ShareRow(self.actors[i], self.actors[i], (self.actors[i],), float(per_actor[i + 1]),
+                               pct(float(per_actor[i + 1])))
+                      for i in range(len(self.actors)) if per_actor[i + 1] > 0]
+        by_bloc: dict[str, float] = defaultdict(float)
+        members: dict[str, list[str]] = defaultdict(list)
+        for r in actor_rows:
+            b = blocs.bloc_of(r.bloc)
+            by_bloc[b] += r.area_km2
+            members[b].append(r.bloc)
+        rows = [ShareRow(b, blocs.label(b), tuple(sorted(members[b])), a, pct(a)) for b, a in by_bloc.items()]
+        rows.sort(key=lambda r: (-r.area_km2, r.bloc))
+        actor_rows.sort(key=lambda r: (-r.area_km2, r.bloc))
+        unknown_row = ShareRow(UNKNOWN, "unknown / unattributed", (), unknown, pct(unknown))
+        ivs = np.unique(chosen[chosen >= 0])
+        sources = {s for i in ivs for s in self.iv_sources[int(i)]}
+        denominator = ("all of Syria: the sum of the cells (country outline clipped to the governorates)"
+                       if metric == "total" else
+                       f"populated Syria: the parts of the cells within {self.model.populated_km:g} km of their "
+                       "settlement")
+        method = Method(
+            metric=metric, denominator=denominator, denominator_km2=denom, outline_km2=self.model.outline_km2,
+            attribution=ATTRIBUTION.format(n=len(self.model.settlements)), precedence=PRECEDENCE[precedence],
+            blocs=tuple(blocs.describe()), bloc_source=blocs.source, rule=self.rule,
+            settlements=len(self.model.settlements), atoms=len(self.model.atoms),
+            units_used=len(self.unit_ids) - len(self.units_unlocated), units_unlocated=self.units_unlocated)
+        return ShareResult(day, metric, (*rows, unknown_row), (*actor_rows, unknown_row), unknown, pct(unknown),
+                           denom, len(sources), int(ivs.size), method)
+
+    def actor_of(self, index: int) -> str | None:
+        return self.actors[index] if index >= 0 else None
+
+
+def _unit_atoms(timeline: Timeline, model: AreaModel, geo: GeoContext | None,
+                polygons: Mapping[str, BaseGeometry]) -> tuple[dict[str, tuple[np.ndarray, int]], list[str]]:
+    """Which atoms each held unit covers, and at which tier. Units that cannot be located are listed."""
+    located: dict[str, tuple[np.ndarray, int]] = {}
+    unlocated: list[str] = []
+    region_cache: dict[tuple[str, str], BaseGeometry | None] = {}
+    for uid, unit in timeline.units.items():
+        atoms: np.ndarray | None = None
+        tier = TIER[unit.kind]
+        if unit.kind == "site":
+            continue
+        if unit.kind == "governorate" and unit.governorate:
+            atoms = model.atoms_of_governorate(unit.governorate)
+        elif unit.kind == "region" and unit.governorate and unit.relation and geo is not None:
+            key = (unit.governorate, unit.relation)
+            if key not in region_cache:
+                region_cache[key] = geo.relational_region(*key)
+            poly = region_cache[key]
+            atoms = model.atoms_within(poly, governorate=unit.governorate) if poly is not None else None
+        elif unit.kind == "polygon" and uid in polygons:
+            atoms = model.atoms_within(polygons[uid])
+        elif unit.kind in ("town", "vicinity"):
+            idx = model.settlement_index(unit.place_id) if unit.place_id and unit.kind == "town" else None
+            if idx is not None:
+                atoms = model.atoms_of_settlement(idx)
+            elif unit.lat is not None and unit.lon is not None:
+                a = model.atom_at(unit.lon, unit.lat)
+                atoms = np.array([a]) if a is not None else None
+                tier = TIER["vicinity"]
+        if atoms is None or atoms.size == 0:
+            unlocated.append(uid)
+        else:
+            located[uid] = (atoms, tier)
+    return located, sorted(unlocated)
+
+
+def build_share_index(timeline: Timeline, model: AreaModel, *, geo: GeoContext | None = None,
+                      polygons: Mapping[str, BaseGeometry] | None = None) -> ShareIndex:
+    """Flatten a timeline onto an area model (once per store revision)."""
+    located, unlocated = _unit_atoms(timeline, model, geo, polygons or {})
+    unit_ids = tuple(sorted(located))
+    uidx = {u: i for i, u in enumerate(unit_ids)}
+    actors = tuple(sorted({iv.actor for iv in timeline.intervals if iv.unit_id in uidx}))
+    aidx = {a: i for i, a in enumerate(actors)}
+    src_ids: dict[str, int] = {}
+    ivs = [iv for iv in timeline.intervals if iv.unit_id in uidx]
+    iv_unit = np.fromiter((uidx[iv.unit_id] for iv in ivs), dtype=np.int32, count=len(ivs))
+    iv_start = np.fromiter((iv.valid_from.toordinal() for iv in ivs), dtype=np.int32, count=len(ivs))
+    iv_end = np.fromiter((iv.valid_to.toordinal() if iv.valid_to else OPEN_END for iv in ivs), dtype=np.int32,
+                         count=len(ivs))
+    iv_actor = np.fromiter((aidx[iv.actor] for iv in ivs), dtype=np.int32, count=len(ivs))
+    iv_sources = tuple(tuple(sorted({src_ids.setdefault(r.source, len(src_ids)) for r in iv.supporting}))
+                       for iv in ivs)
+    per_atom: list[list[tuple[int, int]]] = [[] for _ in model.atoms]
+    for uid, (atoms, tier) in located.items():
+        for a in atoms:
+            per_atom[int(a)].append((uidx[uid], tier))
+    k = max((len(c) for c in per_atom), default=0)
+    cand_unit = np.full((len(per_atom), k), len(unit_ids), dtype=np.int32)
+    cand_tier = np.full((len(per_atom), k), 7, dtype=np.int8)
+    for a, cands in enumerate(per_atom):
+        for j, (u, t) in enumerate(cands):
+            cand_unit[a, j] = u
+            cand_tier[a, j] = t
+    return ShareIndex(model, unit_ids, actors, iv_unit, iv_start, iv_end, iv_actor, iv_sources, cand_unit,
+                      cand_tier, tuple(unlocated), timeline.rule.describe(), timeline.revision, aidx)
