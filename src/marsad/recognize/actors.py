@@ -15,6 +15,7 @@ import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 
 from marsad.model import ActorMention
 from marsad.normalize import fold_text
@@ -31,6 +32,7 @@ from marsad.recognize.base import Analysis
 __all__ = ["ActorInfo", "ActorRecognizer", "ActorRegistry", "make_actor_recognizer"]
 
 _TOKEN = re.compile(r"[^\W_]+")
+_SPLIT = re.compile(r"([\W_]+)")
 _MAX_VARIANTS = 32
 _TRIGGER_WINDOW = 3
 # prepositions before a capital that make it a place, not its government («في موسكو», «إلى أنقرة»)
@@ -49,17 +51,26 @@ class _Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class _Slot:
+    """What a first token can open: multi-token entries keyed by their second token (longest first), and the
+    single-token entry, each with the number of clitic letters to leave out of the mention."""
+
+    multi: dict[str, tuple[tuple[_Entry, int], ...]]
+    single: tuple[_Entry, int] | None
+
+
+@dataclass(frozen=True, slots=True)
 class _CueEntry:
     tokens: tuple[str, ...]
     cues: tuple[ContextCue, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    forms: tuple[tuple[str, int], ...]  # (form, number of clitic letters stripped)
+class _Tokens:
+    """The folded text's word tokens (``words[i]`` starts at folded offset ``starts[i]``)."""
+
+    starts: list[int]
+    words: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -71,23 +82,24 @@ class _Found:
     actor_id: str
     kind: str
     confidence: float
-    heads: frozenset[str]
+    words: tuple[str, ...]  # the folded words of the mention (and of its antecedent), for anaphora heads
     sentence: int
     adjective: bool = False
 
 
-def _clitic_forms(tok: str) -> tuple[tuple[str, int], ...]:
-    """The token as written and with leading clitics stripped: وبالتنظيم → بالتنظيم, التنظيم."""
-    out: dict[str, int] = {tok: 0}
-    stage = [(tok, 0)]
-    if len(tok) > 3 and tok[0] in "وف":
-        stage.append((tok[1:], 1))
-        out.setdefault(tok[1:], 1)
-    for form, n in stage:
-        if len(form) > 3 and form[0] in "بلك":
-            out.setdefault(form[1:], n + 1)
-            if form.startswith("لل") and len(form) > 4:
-                out.setdefault("ال" + form[2:], n + 1)
+def _prefixed_forms(word: str) -> tuple[tuple[str, int], ...]:
+    """How ``word`` can stand in text with clitics (the inverse of stripping): التنظيم → وبالتنظيم, للتنظيم …
+    Each form comes with the number of leading letters that are not part of the mention."""
+    out: dict[str, int] = {word: 0}
+    inner = [(word, 0)]
+    for q in "بلك":
+        inner.append((q + word, 1))
+    if word.startswith("ال") and len(word) > 3:
+        inner.append(("لل" + word[2:], 1))
+    for form, n in inner:
+        out.setdefault(form, n)
+        for p in "وف":
+            out.setdefault(p + form, n + 1)
     return tuple(out.items())
 
 
@@ -123,12 +135,19 @@ def _token_variants(tokens: tuple[str, ...], rules: tuple[tuple[re.Pattern[str],
 
 @dataclass(frozen=True)
 class ActorRecognizer:
-    """The ``actors`` stage. Build it with :func:`make_actor_recognizer`."""
+    """The ``actors`` stage. Build it with :func:`make_actor_recognizer`.
+
+    ``index`` maps a folded first token *as it stands in text* (clitics included: «وبقوات») to the entries it
+    can open, each with the number of clitic letters to leave out of the mention, longest entries first.
+    """
 
     registry: ActorRegistry
-    index: dict[str, tuple[_Entry, ...]]
+    index: dict[str, _Slot]
     cue_index: dict[str, tuple[_CueEntry, ...]]
     triggers: frozenset[str]
+    keys: frozenset[str] = frozenset()
+    cue_keys: frozenset[str] = frozenset()
+    any_keys: frozenset[str] = frozenset()
     kinds: dict[str, str] = field(default_factory=dict)
     name: str = "actors"
 
@@ -136,16 +155,15 @@ class ActorRecognizer:
 
     def __call__(self, analysis: Analysis) -> Analysis:
         folded = analysis.folded
-        text = folded.text
-        toks = [_Token(m.start(), m.end(), m.group(), _clitic_forms(m.group())) for m in _TOKEN.finditer(text)]
-        if not toks:
-            return replace(analysis, actors=())
+        parts = _SPLIT.split(folded.text)  # word, separator, word, …: offsets are running sums of lengths
+        words = tuple(parts[0::2])
+        starts = list(accumulate(map(len, parts), initial=0))[0::2]
+        toks = _Tokens(starts, words)
+        anywhere = self.any_keys
+        spots = [j for j, w in enumerate(words) if w in anywhere]
         sent_starts = [folded.to_folded(s.span.start) for s in analysis.sentences]
 
-        def sentence_of(pos: int) -> int:
-            return bisect_right(sent_starts, pos) - 1
-
-        era_weights, state_media = self._scan_cues(toks)
+        era_weights, state_media = self._scan_cues(words, [j for j in spots if words[j] in self.cue_keys])
         date = analysis.reference_date or _latest_date(analysis)
         era = None
         if date is None or abs(era_weights["transitional"] - era_weights["assad"]) >= 3:
@@ -155,31 +173,31 @@ class ActorRecognizer:
                 era = "assad"
 
         found: list[_Found] = []
-        i = 0
-        n = len(toks)
-        while i < n:
-            best: tuple[int, int, _Entry] | None = None
-            for form, strip in toks[i].forms:
-                for entry in self.index.get(form, ()):
-                    k = len(entry.tokens)
-                    if best is not None and (k < best[0] or (k == best[0] and strip >= best[1])):
-                        continue
-                    if i + k > n or any(toks[i + j].text != entry.tokens[j] for j in range(1, k)):
-                        continue
-                    best = (k, strip, entry)
-            if best is None:
-                i += 1
+        index = self.index
+        n = len(words)
+        nxt = 0  # the first token not yet consumed by a match
+        for i in [j for j in spots if words[j] in index]:
+            if i < nxt:
                 continue
-            k, strip, entry = best
+            slot = index[words[i]]
+            best = slot.single
+            if i + 1 < n:
+                for cand in slot.multi.get(words[i + 1], ()):  # longest first
+                    k = len(cand[0].tokens)
+                    if k == 2 or (i + k <= n and words[i + 2:i + k] == cand[0].tokens[2:]):
+                        best = cand
+                        break
+            if best is None:
+                continue
+            entry, strip = best
+            sentence = bisect_right(sent_starts, starts[i + entry.lo]) - 1
             hit = self._interpret(entry, toks, i, strip, found, date=date, era=era, state_media=state_media,
-                                  sentence=sentence_of(toks[i + entry.lo].start))
+                                  sentence=sentence)
             if hit is not None:
                 self._add(found, hit)
-                i += k
+                nxt = i + len(entry.tokens)
             elif entry.rules and entry.rules[0].target == NOT_AN_ACTOR:
-                i += k
-            else:
-                i += 1
+                nxt = i + len(entry.tokens)
 
         mentions = []
         orig = folded.original
@@ -191,54 +209,53 @@ class ActorRecognizer:
         return replace(analysis, actors=tuple(mentions))
 
     def _add(self, found: list[_Found], hit: _Found) -> None:
-        """Append a hit; a nationality adjective right after a generic/anaphoric mention names it
-        («وزارة الدفاع التركية», «الجيش الروسي»)."""
+        """Append a hit, merging it with the one before where the two are one actor."""
         if found:
             prev = found[-1]
             adjacent = prev.tok_hi == hit.tok_lo
             if adjacent and hit.adjective and prev.kind in ("generic", "anaphor"):
+                # a nationality adjective names a generic/anaphoric noun: «وزارة الدفاع التركية», «الجيش الروسي»
                 found[-1] = replace(prev, end=hit.end, tok_hi=hit.tok_hi, actor_id=hit.actor_id, kind="named",
-                                    confidence=hit.confidence, heads=prev.heads | hit.heads)
+                                    confidence=hit.confidence, words=prev.words + hit.words)
                 return
             if adjacent and prev.actor_id.startswith("generic:") and hit.kind in ("named", "foreign"):
                 # a partitive: «عناصر تنظيم الدولة», «مسلحي العشائر» name the actor that follows
-                found[-1] = replace(hit, start=prev.start, tok_lo=prev.tok_lo, heads=prev.heads | hit.heads)
+                found[-1] = replace(hit, start=prev.start, tok_lo=prev.tok_lo, words=prev.words + hit.words)
                 return
         found.append(hit)
 
-    def _interpret(self, entry: _Entry, toks: list[_Token], i: int, strip: int, found: list[_Found], *,
+    def _interpret(self, entry: _Entry, toks: _Tokens, i: int, strip: int, found: list[_Found], *,
                    date: dt.date | None, era: str | None, state_media: bool, sentence: int) -> _Found | None:
+        words = toks.words
         lo, hi = i + entry.lo, i + entry.hi
-        start = toks[lo].start + (strip if entry.lo == 0 else 0)
-        end = toks[hi - 1].end
-        heads = frozenset(t for j in range(lo, hi) for t, _ in toks[j].forms)
+        start = toks.starts[lo] + (strip if entry.lo == 0 else 0)
+        end = toks.starts[hi - 1] + len(words[hi - 1])
+        mwords = words[lo:hi]
         if entry.anaphor is not None:
             ana = entry.anaphor
             for prev in reversed(found):
                 if ana.scope == "sentence" and prev.sentence != sentence:
                     break
                 pkind = self.kinds.get(prev.actor_id, "")
-                if prev.actor_id in ana.ids or (any(h in prev.heads or "ال" + h in prev.heads for h in ana.heads)
+                if prev.actor_id in ana.ids or (any(w.endswith(h) for h in ana.heads for w in prev.words)
                                                  and (not ana.kinds or pkind in ana.kinds)):
-                    return _Found(start, end, lo, hi, prev.actor_id, "anaphor", 0.8, prev.heads | heads, sentence)
+                    return _Found(start, end, lo, hi, prev.actor_id, "anaphor", 0.8, prev.words + mwords, sentence)
             if ana.default is None:
                 return None
             target = self.registry.resolve(ana.default, date=date, era=era)
             if target is None:
                 return None
-            return _Found(start, end, lo, hi, self.registry.canonical(target), "anaphor", 0.6, heads, sentence)
+            return _Found(start, end, lo, hi, self.registry.canonical(target), "anaphor", 0.6, mwords, sentence)
         for rule in entry.rules:
             if rule.target == NOT_AN_ACTOR:
                 return None
             if rule.condition == "state_media" and not state_media:
                 continue
             if rule.condition == "after_trigger" and not any(
-                form in self.triggers for j in range(max(0, i - _TRIGGER_WINDOW), i) for form, _ in toks[j].forms
+                words[j] in self.triggers for j in range(max(0, i - _TRIGGER_WINDOW), i)
             ):
                 continue
-            if rule.condition == "not_after_place" and (
-                strip or (i > 0 and any(form in _PLACE_PREPS for form, _ in toks[i - 1].forms))
-            ):
+            if rule.condition == "not_after_place" and (strip or (i > 0 and words[i - 1] in _PLACE_PREPS)):
                 continue
             target = self.registry.resolve(rule.target, date=date, era=era)
             if target is None:
@@ -248,28 +265,28 @@ class ActorRecognizer:
             kind = rule.kind
             if kind == "named" and info is not None and not info.core and info.kind != "generic":
                 kind = "foreign"
-            return _Found(start, end, lo, hi, target, kind, rule.confidence, heads, sentence,
+            return _Found(start, end, lo, hi, target, kind, rule.confidence, mwords, sentence,
                           adjective=rule.condition == "after_trigger")
         return None
 
-    def _scan_cues(self, toks: list[_Token]) -> tuple[dict[str, float], bool]:
-        """Era weights and whether the text quotes state media. Cues contained in a longer cue don't count."""
+    def _scan_cues(self, words: tuple[str, ...], positions: list[int]) -> tuple[dict[str, float], bool]:
+        """Era weights and whether the text quotes state media. Cues inside a longer cue don't count."""
         weights = {"assad": 0.0, "transitional": 0.0}
         state_media = False
         reach = 0
-        for i, tok in enumerate(toks):
-            best: _CueEntry | None = None
-            for form, _ in tok.forms:
-                for entry in self.cue_index.get(form, ()):
-                    k = len(entry.tokens)
-                    if best is not None and k <= len(best.tokens):
-                        continue
-                    if i + k <= len(toks) and all(toks[i + j].text == entry.tokens[j] for j in range(1, k)):
-                        best = entry
-            if best is None or i + len(best.tokens) <= reach:
+        n = len(words)
+        index = self.cue_index
+        for i in positions:
+            for entry in index[words[i]]:  # longest first
+                k = len(entry.tokens)
+                if k == 1 or (i + k <= n and words[i + 1:i + k] == entry.tokens[1:]):
+                    break
+            else:
                 continue
-            reach = i + len(best.tokens)
-            for cue in best.cues:
+            if i + k <= reach:
+                continue
+            reach = i + k
+            for cue in entry.cues:
                 if cue.cue == "state_media":
                     state_media = True
                 elif cue.cue.startswith("era:"):
@@ -304,21 +321,20 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
             continue
         for variant in _token_variants(tokens, variant_rules):
             grouped.setdefault((variant, lo, hi), []).append(rule)
-    anaphor_of: dict[tuple[str, ...], AnaphorRule] = {}
+    entries = [_Entry(tokens, lo, hi, rules=tuple(rules)) for (tokens, lo, hi), rules in grouped.items()]
+    have = {e.tokens for e in entries}
     for ana in registry.anaphors:
         tokens, _, _ = _split_surface(ana.surface)
-        if tokens:
-            anaphor_of.setdefault(tokens, replace(ana, heads=tuple(fold_text(h) for h in ana.heads)))
+        if tokens and tokens not in have:
+            have.add(tokens)
+            entries.append(_Entry(tokens, 0, len(tokens),
+                                  anaphor=replace(ana, heads=tuple(fold_text(h) for h in ana.heads))))
 
-    entries: list[_Entry] = []
-    for (tokens, lo, hi), rules in grouped.items():
-        entries.append(_Entry(tokens, lo, hi, rules=tuple(rules)))
-    for tokens, ana in anaphor_of.items():
-        if not any(e.tokens == tokens for e in entries):
-            entries.append(_Entry(tokens, 0, len(tokens), anaphor=ana))
-    index: dict[str, list[_Entry]] = {}
+    index: dict[str, list[tuple[_Entry, int]]] = {}
     for e in entries:
-        index.setdefault(e.tokens[0], []).append(e)
+        forms = _prefixed_forms(e.tokens[0]) if e.lo == 0 else ((e.tokens[0], 0),)
+        for form, strip in forms:
+            index.setdefault(form, []).append((e, strip))
 
     cue_groups: dict[tuple[str, ...], list[ContextCue]] = {}
     triggers: set[str] = set()
@@ -327,16 +343,27 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
         if not tokens:
             continue
         if cue.cue == "trigger":
-            triggers.update(tokens[-1:])
+            triggers.update(form for form, _ in _prefixed_forms(tokens[-1]))
             continue
         for variant in _token_variants(tokens, variant_rules):
             cue_groups.setdefault(variant, []).append(cue)
     cue_index: dict[str, list[_CueEntry]] = {}
     for tokens, cues in cue_groups.items():
-        cue_index.setdefault(tokens[0], []).append(_CueEntry(tokens, tuple(cues)))
+        for form, _ in _prefixed_forms(tokens[0]):
+            cue_index.setdefault(form, []).append(_CueEntry(tokens, tuple(cues)))
 
-    def longest_first(d: dict[str, list[_Entry]] | dict[str, list[_CueEntry]]) -> dict:  # type: ignore[type-arg]
-        return {k: tuple(sorted(v, key=lambda e: -len(e.tokens))) for k, v in d.items()}
-
-    return ActorRecognizer(registry=registry, index=longest_first(index), cue_index=longest_first(cue_index),
-                           triggers=frozenset(triggers), kinds={i: a.kind for i, a in registry.actors.items()})
+    final_index: dict[str, _Slot] = {}
+    for key, cands in index.items():
+        multi: dict[str, list[tuple[_Entry, int]]] = {}
+        singles = sorted((c for c in cands if len(c[0].tokens) == 1), key=lambda c: c[1])
+        for c in cands:
+            if len(c[0].tokens) > 1:
+                multi.setdefault(c[0].tokens[1], []).append(c)
+        final_index[key] = _Slot(
+            multi={k: tuple(sorted(v, key=lambda c: (-len(c[0].tokens), c[1]))) for k, v in multi.items()},
+            single=singles[0] if singles else None)
+    final_cues = {k: tuple(sorted(v, key=lambda e: -len(e.tokens))) for k, v in cue_index.items()}
+    return ActorRecognizer(registry=registry, index=final_index, cue_index=final_cues, triggers=frozenset(triggers),
+                           keys=frozenset(final_index), cue_keys=frozenset(final_cues),
+                           any_keys=frozenset(final_index) | frozenset(final_cues),
+                           kinds={i: a.kind for i, a in registry.actors.items()})
