@@ -1,0 +1,272 @@
+"""Quantities: stated figures with their unit, hedge, counted noun and metric.
+
+Numbers come from ``recognize.numbers`` (digits, Arabic-Indic digits, number words); everything else is read
+from ``data/quantity_cues.tsv``: units («%», «في المائة», «كم مربع», «كيلومترات»), hedges («نحو», «أكثر من»,
+«على الأقل»), the counted noun that decides a metric («قتلى» → fatalities, «لاجئ» → displaced), context words
+for neutral head counts («أربعة طلاب قتلوا» → fatalities) and share cues («من مساحة», «نسبة سيطرة»).
+
+Metrics follow ``../shared/eval/README.md``: share_of_territory, area_km2, fatalities, injured, displaced,
+besieged_civilians, detained, distance_km, other. Values follow its conventions: percentages as numbers
+(46 for «46%»), «أكثر من ثلث» → 33.3, «116.067 كم مربع» → 116067 (a dot before exactly three digits is a
+thousands separator for areas and head counts).
+
+Not quantities: numbers inside time, place or actor mentions (years, dates, «اللواء 137» when the place
+stage knows it), identifiers («القرار 2254», «الفرقة 17», «M4»), times of day, ages and durations («15 عاماً»),
+phone numbers, ordinals («الـ 5») and vague amounts («عشرات», «آلاف»: they have no value).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from marsad.model import QuantityMention, Span
+from marsad.normalize import Folded, fold_text
+from marsad.recognize.base import Analysis
+from marsad.recognize.lexicon import load_table, split_multi
+from marsad.recognize.numbers import NumberFinder, NumberMatch, load_number_words, make_number_finder
+
+_CLITICS = r"(?:[وف]?(?:[بك]?ال|لل|[بلك])?)"
+_FUNCTION_WORDS = frozenset(fold_text(w) for w in [
+    "من", "في", "على", "إلى", "الى", "عن", "خلال", "منذ", "بعد", "قبل", "و", "أو", "ثم", "حتى", "مع", "بين", "عند",
+    "لدى", "ضد", "نحو", "حول", "دون", "فقط", "فيما", "كما", "أن", "إن", "التي", "الذي", "الذين", "وهو", "وهي", "هو",
+    "هي", "تم", "قد", "لم", "لن", "كان", "كانت"])
+_PERSON_METRICS = ("fatalities", "injured", "displaced", "detained", "besieged_civilians")
+_ARMED_METRICS = ("fatalities", "injured", "detained")
+
+
+def _pattern(form: str) -> str:
+    star = form.endswith("*")
+    body = re.escape(form.rstrip("*")).replace(r"\ ", r"\s+")
+    return body + (r"\w*" if star else "")
+
+
+def _groups(rows: dict[str, list[str]]) -> str:
+    parts = []
+    for key, forms in rows.items():
+        forms = sorted(set(forms), key=lambda f: (-len(f), f))
+        parts.append(f"(?P<{key}>" + "|".join(_pattern(f) for f in forms) + ")")
+    return "|".join(parts)
+
+
+@dataclass(frozen=True)
+class QuantityLexicon:
+    """The rows of ``quantity_cues.tsv`` grouped by kind, each as ``{key: [folded forms]}``."""
+
+    cues: dict[str, dict[str, list[str]]]
+
+    @classmethod
+    def load(cls, *, user_dir: Path | None = None) -> QuantityLexicon:
+        cues: dict[str, dict[str, list[str]]] = {}
+        for row in load_table("quantity_cues.tsv", user_dir=user_dir).rows:
+            for form in split_multi(row["forms"]):
+                folded = fold_text(form.rstrip("*")) + ("*" if form.endswith("*") else "")
+                cues.setdefault(row["kind"], {}).setdefault(row["key"], []).append(folded)
+        return cls(cues=cues)
+
+
+@dataclass(frozen=True)
+class QuantityPatterns:
+    unit: re.Pattern[str]
+    dual_unit: re.Pattern[str]
+    noun: re.Pattern[str]
+    noun_class: re.Pattern[str]
+    context: re.Pattern[str]
+    share: re.Pattern[str]
+    hedge_before: re.Pattern[str]
+    hedge_after: re.Pattern[str]
+    identifier: re.Pattern[str]
+    skip_after: re.Pattern[str]
+    unit_keys: dict[str, tuple[str, int]]
+
+
+def _build(lex: QuantityLexicon) -> QuantityPatterns:
+    c = lex.cues
+    units: dict[str, list[str]] = {}
+    duals: dict[str, list[str]] = {}
+    unit_keys: dict[str, tuple[str, int]] = {}
+    for key, forms in c["unit"].items():
+        name, _, implied = key.partition(":")
+        group = f"u_{name}" + (f"_{implied}" if implied else "")
+        unit_keys[group] = (name, int(implied or 0))
+        (duals if implied else units).setdefault(group, []).extend(f for f in forms if f != "%")
+    hedges_before = {k: v for k, v in c["hedge_before"].items()}
+    return QuantityPatterns(
+        unit=re.compile(rf"\s*(?:(?P<u_percent_sign>%)|(?:{_groups(units)})(?!\w))"),
+        dual_unit=re.compile(rf"(?<!\w)(?:{_groups(duals)})(?!\w)"),
+        noun=re.compile(r"\s*(?:من\s+)?(?P<n>[^\W\d_]+)"),
+        noun_class=re.compile(rf"{_CLITICS}(?:{_groups(c['noun'])})"),
+        context=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['context'])})(?!\w)"),
+        share=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['share'])})(?!\w)"),
+        hedge_before=re.compile(rf"(?<!\w)[وب]?(?:{_groups(hedges_before)})\s*\(?\s*$"),
+        hedge_after=re.compile(rf"\s*\)?\s*,?\s*(?:{_groups(c['hedge_after'])})(?!\w)"),
+        identifier=re.compile(rf"(?<!\w)[وفبل]?(?:{_groups(c['identifier'])})\s*-?\s*\(?\s*$"),
+        skip_after=re.compile(rf"\s*(?:{_groups(c['skip_after'])})(?!\w)"),
+        unit_keys=unit_keys,
+    )
+
+
+@dataclass(frozen=True)
+class QuantityRecognizer:
+    """The ``quantities`` stage: fills ``analysis.quantities``. Runs after times, actors and places."""
+
+    patterns: QuantityPatterns
+    finder: NumberFinder
+    name: str = "quantities"
+    context_window: int = 70
+    share_window: int = 140
+
+    def __call__(self, analysis: Analysis) -> Analysis:
+        folded = analysis.folded
+        text = folded.text
+        taken = _taken_spans(analysis)
+        sents = [(folded.to_folded(s.span.start), folded.to_folded(s.span.end), s.chrome) for s in analysis.sentences]
+        starts = [s[0] for s in sents]
+        out: list[QuantityMention] = []
+        for num in self.finder.find(text):
+            i = bisect.bisect_right(starts, num.start) - 1
+            lo, hi, chrome = sents[i] if i >= 0 else (0, len(text), False)
+            if chrome or num.value is None or _inside(taken, num.start, num.end):
+                continue
+            q = self._read(analysis, num, max(lo, 0), max(hi, num.end))
+            if q is not None:
+                out.append(q)
+        for m in self.patterns.dual_unit.finditer(text):
+            if _inside(taken, m.start(), m.end()) or re.search(r"\d\s*$", text[max(0, m.start() - 4):m.start()]):
+                continue
+            q = self._dual(analysis, m)
+            if q is not None:
+                out.append(q)
+        out.sort(key=lambda q: q.span.start)
+        return replace(analysis, quantities=tuple(out))
+
+    def _read(self, analysis: Analysis, num: NumberMatch, lo: int, hi: int) -> QuantityMention | None:
+        p = self.patterns
+        text = analysis.folded.text
+        s, e = num.start, num.end
+        if num.kind in ("digits", "mixed") and _looks_like_code(text, s, e):
+            return None
+        if p.identifier.search(text, max(0, s - 24), s) or p.skip_after.match(text, e):
+            return None
+        um = p.unit.match(text, e)
+        unit = "count"
+        end = e
+        if um is not None:
+            unit = "percent" if um.lastgroup == "u_percent_sign" else p.unit_keys[um.lastgroup or ""][0]
+            end = um.end()
+        value = num.value
+        assert value is not None
+        if num.kind == "fraction":
+            if unit != "count" or not self._share_near(text, s, lo, hi):
+                return None
+            unit, value = "percent", round(value * 100, 1)
+        noun_word, noun_span, noun_class = None, None, None
+        if unit == "count":
+            noun_word, noun_span, noun_class = self._noun(text, end)
+            if noun_class is None and num.kind == "digits" and value.is_integer() and 1900 <= value <= 2100:
+                return None  # a year
+            if value < 1 and num.kind != "fraction":
+                return None
+        if num.dotted_thousands and (unit == "km2" or (unit == "count" and noun_class is not None)):
+            value = num.thousands_value or value
+        metric = self._metric(text, s, end, lo, hi, unit, noun_class)
+        hedge, hstart = self._hedge(text, s, (noun_span[1] if noun_span else end), lo)
+        start = hstart if hstart is not None else s
+        span = analysis.folded.to_original(start, end)
+        noun = None
+        if noun_span is not None and noun_word is not None:
+            ns = analysis.folded.to_original(*noun_span)
+            noun = analysis.text[ns.start:ns.end]
+        return QuantityMention(span=span, surface=analysis.text[span.start:span.end], value=value, unit=unit,
+                               metric=metric, hedge=hedge, noun=noun)
+
+    def _dual(self, analysis: Analysis, m: re.Match[str]) -> QuantityMention | None:
+        unit, implied = self.patterns.unit_keys[m.lastgroup or ""]
+        metric = {"km2": "area_km2", "km": "distance_km"}.get(unit, "other")
+        text = analysis.folded.text
+        hedge, hstart = self._hedge(text, m.start(), m.end(), 0)
+        span = analysis.folded.to_original(hstart if hstart is not None else m.start(), m.end())
+        return QuantityMention(span=span, surface=analysis.text[span.start:span.end], value=float(implied),
+                               unit=unit, metric=metric, hedge=hedge)
+
+    def _noun(self, text: str, pos: int) -> tuple[str | None, tuple[int, int] | None, str | None]:
+        nm = self.patterns.noun.match(text, pos)
+        if nm is None:
+            return None, None, None
+        word = nm.group("n")
+        if word in _FUNCTION_WORDS:
+            return None, None, None
+        cm = self.patterns.noun_class.fullmatch(word)
+        cls = cm.lastgroup if cm else None
+        return word, (nm.start("n"), nm.end("n")), cls or "thing"
+
+    def _share_near(self, text: str, pos: int, lo: int, hi: int) -> bool:
+        a, b = max(lo, pos - self.share_window), min(hi, pos + self.share_window)
+        return self.patterns.share.search(text, a, b) is not None
+
+    def _metric(self, text: str, s: int, e: int, lo: int, hi: int, unit: str, noun_class: str | None) -> str:
+        if unit == "percent":
+            return "share_of_territory" if self._share_near(text, s, lo, hi) else "other"
+        if unit == "km2":
+            return "area_km2"
+        if unit == "km":
+            return "distance_km"
+        if unit != "count":
+            return "other"
+        if noun_class in _PERSON_METRICS or noun_class == "other":
+            return noun_class
+        allowed = _ARMED_METRICS if noun_class == "armed" else _PERSON_METRICS
+        if noun_class == "thing":
+            return "other"
+        best: tuple[int, str] | None = None
+        a, b = max(lo, s - self.context_window), min(hi, e + self.context_window)
+        for m in self.patterns.context.finditer(text, a, b):
+            key = m.lastgroup or ""
+            if key not in allowed or (m.start() < e and m.end() > s):
+                continue
+            gap = text[m.end():s] if m.end() <= s else text[e:m.start()]
+            dist = len(gap) + 25 * sum(gap.count(ch) for ch in ",;")
+            if best is None or dist < best[0]:
+                best = (dist, key)
+        return best[1] if best else "other"
+
+    def _hedge(self, text: str, s: int, e: int, lo: int) -> tuple[str | None, int | None]:
+        hm = self.patterns.hedge_before.search(text, max(lo, s - 30), s)
+        if hm is not None:
+            return hm.lastgroup, hm.start()
+        am = self.patterns.hedge_after.match(text, e)
+        if am is not None:
+            return am.lastgroup, None
+        return None, None
+
+
+def _looks_like_code(text: str, s: int, e: int) -> bool:
+    """Times of day, URLs and paths, phone numbers: digits that are not amounts."""
+    before = text[max(0, s - 1):s]
+    after = text[e:e + 2]
+    if before in (":", "/", "+", "#", "-") or after[:1] in (":", "/") or (after[:1] == "-" and after[1:2].isdigit()):
+        return True
+    digits = text[s:e]
+    return len(digits) >= 7 and digits.isdigit() and digits.startswith("0")
+
+
+def _taken_spans(analysis: Analysis) -> list[tuple[int, int]]:
+    folded: Folded = analysis.folded
+    spans: list[Span] = [t.span for t in analysis.times]
+    spans += [p.span for p in analysis.places]
+    spans += [a.span for a in analysis.actors]
+    return sorted((folded.to_folded(sp.start), folded.to_folded(sp.end)) for sp in spans)
+
+
+def _inside(taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in taken)
+
+
+def make_quantity_recognizer(*, lexicon: QuantityLexicon | None = None, finder: NumberFinder | None = None,
+                             user_dir: Path | None = None) -> QuantityRecognizer:
+    """Build the ``quantities`` stage: load the cue table and number words, compile every pattern once."""
+    lex = lexicon or QuantityLexicon.load(user_dir=user_dir)
+    fnd = finder or make_number_finder(load_number_words(user_dir=user_dir))
+    return QuantityRecognizer(patterns=_build(lex), finder=fnd)

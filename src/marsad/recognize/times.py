@@ -1,0 +1,409 @@
+"""Time expressions: absolute and relative dates, spans since/until, durations, and the reference date.
+
+The recogniser reads the *folded* text (``analysis.folded``) with patterns built from ``data/months.tsv``
+(Gregorian, Levantine and Maghrebi month names), ``data/time_words.tsv`` (weekdays, units, parts of the day,
+edges and relations) and the hedges of ``data/quantity_cues.tsv``; every mention's span points into the
+original text. It runs first in the pipeline and also settles ``analysis.reference_date``:
+
+1. the document's ``published`` date when it has one (a dateline in the text that disagrees only adds a warning);
+2. else a publication date stated near the top of the text («نشر بتاريخ: ١٢ نيسان ٢٠٢٥», a line holding only
+   «04/09/2017» or «11:42 م 17/01/2026», « date 2026-01-19»), else one in the URL («/2017/9/4/»);
+3. else the settings' ``default_date`` (``analysis.reference_date`` as the pipeline set it), else ``None``.
+
+Relative expressions («أمس الثلاثاء», «الشهر الماضي», «منذ أكثر من أربع سنوات», a bare weekday) are resolved
+against that date and stay ``None`` without one. «غداة»/«عشية» are dated from the nearest day in the same
+sentence: the mention's value is the date of the thing the word introduces («الاثنين … غداة إعلان …» → Sunday).
+Impossible dates («31 شباط 2019») are kept with ``value=None`` and reported in ``analysis.warnings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from marsad.model import Span, TimeMention
+from marsad.normalize import Folded, fold_text
+from marsad.recognize.base import Analysis
+from marsad.recognize.lexicon import load_table, split_multi
+from marsad.recognize.numbers import NumberFinder, load_number_words, make_number_finder
+from marsad.recognize.timeresolve import (
+    Cand,
+    Resolved,
+    TimeKind,
+    TimeLexicon,
+    resolve,
+    shift_months,
+    valid_date,
+)
+from marsad.settings import Settings
+
+_WB = r"(?<!\w)"
+_WE = r"(?!\w)"
+
+
+def _alt(forms: object) -> str:
+    items = sorted(set(forms), key=lambda f: (-len(f), f))  # type: ignore[call-overload]
+    return "(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in items) + ")"
+
+
+def load_time_lexicon(*, user_dir: Path | None = None) -> TimeLexicon:
+    """Month names, time words and hedges, folded for matching."""
+    months: dict[str, tuple[int, bool]] = {}
+    for row in load_table("months.tsv", user_dir=user_dir).rows:
+        for form in split_multi(row["forms"]):
+            months[fold_text(form)] = (int(row["month"]), row["needs_context"].strip().lower() == "yes")
+    words: dict[str, dict[str, tuple[str, int]]] = {}
+    for row in load_table("time_words.tsv", user_dir=user_dir).rows:
+        count = int(row["count"]) if row["count"].strip() else 0
+        for form in split_multi(row["forms"]):
+            words.setdefault(row["kind"], {})[fold_text(form)] = (row["key"], count)
+    hedges: dict[str, str] = {}
+    for row in load_table("quantity_cues.tsv", user_dir=user_dir).rows:
+        if row["kind"] == "hedge_before":
+            for form in split_multi(row["forms"]):
+                hedges[fold_text(form)] = row["key"]
+    return TimeLexicon(months=months, words=words, hedges=hedges)
+
+
+@dataclass(frozen=True)
+class TimePatterns:
+    """Compiled patterns over folded text. Built once by ``make_time_recognizer``."""
+
+    numeric: re.Pattern[str]
+    dmy: re.Pattern[str]
+    my: re.Pattern[str]
+    month: re.Pattern[str]
+    year: re.Pattern[str]
+    bare_year: re.Pattern[str]
+    relunit: re.Pattern[str]
+    drel: re.Pattern[str]
+    dayrel: re.Pattern[str]
+    weekday: re.Pattern[str]
+    weekday_tail: re.Pattern[str]
+    period: re.Pattern[str]
+    prep_before: re.Pattern[str]
+    clock: re.Pattern[str]
+    dateline_cue: re.Pattern[str]
+    bullet: re.Pattern[str]
+    url: tuple[re.Pattern[str], ...]
+
+
+def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
+    w = lex.words
+    month = _alt(lex.months) + _WE
+    mpair = rf"(?P<mon>{month})(?:\s*[/\-(]\s*(?P<mon2>{month})(?:\s*\))?)?"
+    year = r"(?P<year>(?:1[89]|20)\d{2})(?!\d)(?!\s*(?:ه(?!\w)|هجري))"
+    ordinals = _alt(f for f, (k, _) in finder.words.items() if k == "ordinal")
+    day = rf"(?P<day>(?<![\d.,:/])\d{{1,2}}(?![\d.,:/]\d)|{ordinals}{_WE})"
+    weekday = _alt(w["weekday"])
+    rel = _alt(w["relation"])
+    edge = _alt(w["edge"])
+    season = _alt(w["season"])
+    part = _alt(w["part_of_day"])
+    this = _alt(w["this"])
+    unit = _alt(w["unit"])
+    preps = _alt(list(w["since"]) + list(w["ago"]) + list(w["within"]))
+    hedge = _alt(lex.hedges)
+    numwords = _alt(f for f, (k, _) in finder.words.items() if k in ("unit", "ten", "hundred", "dual", "teen_unit"))
+    num = rf"(?:ال\s*)?\d+(?:\.\d+)?|عده|بضعه|بضع|{numwords}(?:\s+(?:و\s*)?{numwords})*"
+    since_until = _alt(list(w["since"]) + list(w["until"]))
+    return TimePatterns(
+        numeric=re.compile(
+            r"(?<![\d/.\-:])(?:(?P<y1>(?:19|20)\d{2})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})"
+            r"|(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?P=s2)(?P<y2>(?:19|20)\d{2})"
+            r"|(?P<y4>(?:19|20)\d{2})-(?P<m4>0[1-9]|1[0-2])(?![\d\-/]))(?![\d/\-]|\.\d)"),
+        dmy=re.compile(
+            rf"{_WB}(?:(?P<wd>{weekday})\s*,?\s*)?(?:يوم\s+)?{day}\s*(?:من\s+)?(?:(?:شهر|الشهر)\s+)?{mpair}"
+            rf"(?:\s*,?\s*(?:من\s+)?(?:(?:عام|العام|سنه)\s+)?{year}|\s+(?P<rel>{rel}){_WE})?"),
+        my=re.compile(
+            rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:(?:شهر|الشهر)\s+)?{mpair}\s*,?\s*"
+            rf"(?:(?:من\s+)?(?:عام|العام|سنه)\s+)?{year}"),
+        month=re.compile(
+            rf"{_WB}(?:(?P<edge>{edge})\s+)?(?P<shahr>(?:شهر|الشهر)\s+)?{mpair}(?:\s+(?P<rel>{rel}){_WE})?"),
+        year=re.compile(rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:عام|العام|سنه|السنه|عامي|لعام)\s+{year}"),
+        bare_year=re.compile(
+            rf"{_WB}(?:في|وفي|منذ|ومنذ|حتى|وحتى|خلال|مطلع|اواخر|نهايه|بدايه|اوائل)\s+{year}"
+            r"(?=\s*(?:[,.;:)\"'\-]|$|و(?!\w)))"),
+        relunit=re.compile(
+            rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:(?P<this>{this})\s+)?"
+            rf"(?P<unit>العام|السنه|الشهر|الاسبوع)(?:\s+(?P<rel>{rel}))?{_WE}"),
+        drel=re.compile(
+            rf"{_WB}{day}\s*(?:من\s+)?(?:(?P<this>{this})\s+الشهر|(?:الشهر|شهر)\s+(?P<rel>{rel})"
+            rf"|(?P<rel2>الجاري|الحالي)){_WE}"),
+        dayrel=re.compile(
+            rf"{_WB}(?:(?P<part>{part})\s+)?(?:(?:يوم|نهار)\s+)?(?P<w>اول\s+(?:من\s+)?امس|امس|البارحه|اليوم|غدا|"
+            rf"غداه|عشيه|(?:ال)?ليله\s+(?:ال)?ماضيه|ليله\s+امس|الليله){_WE}"),
+        weekday=re.compile(
+            rf"(?:(?<=و)|{_WB})(?:(?P<part>{part})\s+)?(?:(?:يوم|نهار)\s+)?(?P<wd>{weekday})"
+            rf"(?:\s+(?P<rel>{rel}))?{_WE}"),
+        weekday_tail=re.compile(rf"\s*[,(\"]?\s*(?P<wd>{weekday})\s*\)?(?!\w)"),
+        period=re.compile(
+            rf"{_WB}(?P<prep>{preps})\s+(?:(?P<hedge>{hedge})\s+)?(?:(?P<num>{num})\s*)?(?:ال)?(?P<unit>{unit})"
+            rf"(?:\s+(?:عده|(?P<rel>{rel}|الاخيره|الاخير|الاولي)))?{_WE}"),
+        prep_before=re.compile(rf"(?:^|(?<=\W))(?P<prep>{since_until})(?:\s+تاريخ)?\s*$"),
+        clock=re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"),
+        dateline_cue=re.compile(r"نشر|تاريخ|بتاريخ|date|تحديث|updated|published|posted", re.IGNORECASE),
+        bullet=re.compile(r"[ \t\u00a0\u200f\u200e]*[-•*–—▪●]?[ \t\u00a0]*([0-9٠-٩]{1,2})[ \t\u00a0]*[:\-–)]"),
+        url=(re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$)"),
+             re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)"),
+             re.compile(r"(?<!\d)(\d{1,2})-(\d{1,2})-((?:19|20)\d{2})(?!\d)")),
+    )
+
+
+@dataclass(frozen=True)
+class TimeRecognizer:
+    """The ``times`` stage: fills ``analysis.times`` and settles ``analysis.reference_date``."""
+
+    lexicon: TimeLexicon
+    patterns: TimePatterns
+    finder: NumberFinder
+    default_date: dt.date | None = None
+    name: str = "times"
+
+    def __call__(self, analysis: Analysis) -> Analysis:
+        folded = analysis.folded
+        warnings: list[str] = []
+        cands = _select(self._candidates(folded.text))
+        doc = analysis.document
+        ref = analysis.reference_date
+        stated = self._stated_date(analysis, cands)
+        if doc.published is not None:
+            if stated is not None and abs((stated - doc.published).days) > 2:
+                warnings.append(f"times: published date {doc.published.isoformat()} differs from the date "
+                                f"stated in the text ({stated.isoformat()}); kept the published date")
+        elif stated is not None and (ref is None or ref == self.default_date):
+            ref = stated
+        mentions = self._resolve_all(analysis, cands, ref, warnings)
+        mentions += self._timeline(analysis.text, mentions)
+        mentions.sort(key=lambda t: (t.span.start, t.span.end))
+        return replace(analysis, times=tuple(mentions), reference_date=ref,
+                       warnings=analysis.warnings + tuple(warnings))
+
+    # -- finding ---------------------------------------------------------------------------------------
+
+    def _candidates(self, text: str) -> list[Cand]:
+        p = self.patterns
+        out: list[Cand] = []
+        rules: tuple[tuple[str, re.Pattern[str]], ...] = (
+            ("numeric", p.numeric), ("dmy", p.dmy), ("my", p.my), ("month", p.month), ("year", p.year),
+            ("bare_year", p.bare_year), ("relunit", p.relunit), ("drel", p.drel), ("period", p.period),
+            ("weekday", p.weekday),
+        )
+        for rule, pat in rules:
+            for m in pat.finditer(text):
+                start = m.start("year") if rule == "bare_year" else m.start()
+                if not self._plausible(rule, m):
+                    continue
+                out.append(self._with_prep(text, Cand(start, m.end(), rule, m)))
+        for m in p.dayrel.finditer(text):
+            if m.group("w") == "اليوم" and re.match(r"\s+(?:التالي|نفسه|ذاته)", text[m.end():m.end() + 10]):
+                continue
+            out.append(Cand(m.start(), m.end(), "dayrel", m))
+            tail = p.weekday_tail.match(text, m.end())
+            if tail:
+                out.append(Cand(m.start(), tail.end(), "dayrel", m, tail.group("wd")))
+        for m in p.clock.finditer(text):  # times of day are claimed so that no date is read inside them
+            out.append(Cand(m.start(), m.end(), "clock", m))
+        return out
+
+    def _plausible(self, rule: str, m: re.Match[str]) -> bool:
+        if rule in ("month", "my", "dmy"):
+            mon = self.lexicon.months[_norm(m.group("mon"))]
+            mon2 = m.group("mon2")
+            if mon2 is not None and self.lexicon.months[_norm(mon2)][0] != mon[0]:
+                return False  # «آذار / مايو» is not one month written twice
+            if rule == "month" and mon[1] and not (m.group("shahr") or mon2 or m.group("rel")):
+                return False  # «آب», «مارس» alone are everyday words
+        if rule == "relunit" and not (m.group("rel") or m.group("this")):
+            return False
+        if rule == "period":
+            count = self.lexicon.words["unit"][_norm(m.group("unit"))][1]
+            if m.group("num") is None and count == 1 and m.group("prep") in ("منذ", "ومنذ", "قبل", "وقبل") \
+                    and not m.group("rel") and re.match(r"\s*\d{4}", m.string[m.end():m.end() + 6]):
+                return False  # «منذ عام 2013» is a year, read by the year rule
+        return True
+
+    def _with_prep(self, text: str, c: Cand) -> Cand:
+        if c.rule not in ("numeric", "dmy", "my", "month", "year", "bare_year", "relunit", "drel", "weekday", "dayrel"):
+            return c
+        lo = max(0, c.start - 14)
+        pm = self.patterns.prep_before.search(text, lo, c.start)
+        if pm is None:
+            return c
+        kind: TimeKind = "since" if pm.group("prep") in self.lexicon.words["since"] else "until"
+        return replace(c, start=pm.start("prep"), kind=kind)
+
+    # -- resolving -------------------------------------------------------------------------------------
+
+    def _resolve_all(self, analysis: Analysis, cands: list[Cand], ref: dt.date | None,
+                     warnings: list[str]) -> list[TimeMention]:
+        folded = analysis.folded
+        text = analysis.text
+        spans = [folded.to_original(c.start, c.end) for c in cands]
+        # stated months, for «الشهر نفسه» and yearless dates: the last one on the same line, else the
+        # month the text states most often
+        stated: list[tuple[int, int, tuple[int, int]]] = []
+        for c, span in zip(cands, spans, strict=True):
+            if c.rule in ("numeric", "dmy", "my"):
+                r0 = resolve(c, None, None, self.lexicon, self.finder)
+                if r0.value is not None and not r0.relative and r0.precision in ("day", "month"):
+                    ym = (int(r0.value[:4]), int(r0.value[5:7]))
+                    stated.append((span.start, text.count("\n", 0, span.start), ym))
+        counts: dict[tuple[int, int], int] = {}
+        for _, _, ym in stated:
+            counts[ym] = counts.get(ym, 0) + 1
+        dominant = max(counts, key=lambda k: (counts[k], max(p for p, _, y in stated if y == k))) if counts else None
+        out: list[tuple[Cand, Resolved]] = []
+        for c, span in zip(cands, spans, strict=True):
+            if c.rule == "clock":
+                continue
+            line = text.count("\n", 0, span.start)
+            same_line = [ym for p, ln, ym in stated if ln == line and p < span.start]
+            antecedent = same_line[-1] if same_line else dominant
+            r = resolve(c, ref, antecedent, self.lexicon, self.finder)
+            if r.warning:
+                warnings.append(f"times: {r.warning} «{text[span.start:span.end]}» at {span.start}")
+            out.append((c, r))
+        out = _anchor_relative_days(out, analysis)
+        mentions = []
+        kept = [s for c, s in zip(cands, spans, strict=True) if c.rule != "clock"]
+        for (_c, r), span in zip(out, kept, strict=True):
+            mentions.append(TimeMention(span=span, surface=text[span.start:span.end], value=r.value,
+                                        precision=r.precision, relative=r.relative, kind=r.kind))
+        return mentions
+
+    def _stated_date(self, analysis: Analysis, cands: list[Cand]) -> dt.date | None:
+        """A publication date stated near the top of the text (or, failing that, in the URL)."""
+        text = analysis.text
+        best: tuple[int, int, dt.date] | None = None
+        for c in cands:
+            if c.rule not in ("numeric", "dmy") or c.kind != "point":
+                continue
+            span = analysis.folded.to_original(c.start, c.end)
+            if span.start > 800:
+                break
+            r = resolve(c, None, None, self.lexicon, self.finder)
+            if r.value is None or r.precision != "day" or r.relative:
+                continue
+            ls = text.rfind("\n", 0, span.start) + 1
+            le = text.find("\n", span.end)
+            le = len(text) if le < 0 else le
+            before, after = text[ls:span.start], text[span.end:le]
+            rest = self.patterns.clock.sub("", before + after).replace("م", "").replace("ص", "").strip(" \t-|،,:")
+            score = 0
+            if self.patterns.dateline_cue.search(before):
+                score = 3
+            elif len(rest) <= 12:
+                score = 2
+            elif len(rest) <= 45 and text[:ls].count("\n") <= 4:
+                score = 1
+            if score and (best is None or score > best[0]):
+                best = (score, span.start, dt.date.fromisoformat(r.value))
+        if best is not None:
+            return best[2]
+        return self._url_date(analysis.document.url)
+
+    def _url_date(self, url: str | None) -> dt.date | None:
+        if not url:
+            return None
+        for i, pat in enumerate(self.patterns.url):
+            m = pat.search(url)
+            if m:
+                a, b, c = (int(g) for g in m.groups())
+                y, mo, d = (c, b, a) if i == 2 else (a, b, c)
+                if valid_date(y, mo, d):
+                    return dt.date(y, mo, d)
+        return None
+
+    def _timeline(self, text: str, mentions: list[TimeMention]) -> list[TimeMention]:
+        """Bullet lines «- 19: …» under a header line «مايو/ أيار 2013» are days of that month."""
+        out: list[TimeMention] = []
+        taken = [(t.span.start, t.span.end) for t in mentions]
+        for t in mentions:
+            if t.precision != "month" or t.relative or t.value is None or t.kind != "point":
+                continue
+            ls = text.rfind("\n", 0, t.span.start) + 1
+            le = text.find("\n", t.span.end)
+            if le < 0 or (text[ls:t.span.start] + text[t.span.end:le]).strip(" \t\u00a0:-"):
+                continue  # not a header line
+            year, month = int(t.value[:4]), int(t.value[5:7])
+            pos, seen = le + 1, 0
+            while pos < len(text):
+                end = text.find("\n", pos)
+                end = len(text) if end < 0 else end
+                line = text[pos:end]
+                if line.strip():
+                    m = self.patterns.bullet.match(line)
+                    if m is None:
+                        if seen or any(s >= pos and s < end for s, _ in taken):
+                            break
+                    else:
+                        d = int(fold_text(m.group(1)))
+                        s = pos + m.start(1)
+                        if valid_date(year, month, d) and not any(a <= s < b for a, b in taken):
+                            out.append(TimeMention(span=Span(s, pos + m.end(1)), surface=m.group(1),
+                                                   value=f"{year:04d}-{month:02d}-{d:02d}", precision="day"))
+                        seen += 1
+                pos = end + 1
+        return out
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _surface(folded: Folded, c: Cand) -> str:
+    span = folded.to_original(c.start, c.end)
+    return folded.original[span.start:span.end]
+
+
+_ABSOLUTE = frozenset({"numeric", "dmy", "my", "year", "drel", "clock"})
+
+
+def _select(cands: list[Cand]) -> list[Cand]:
+    """Longest first, no overlaps; returned in text order."""
+    chosen: list[Cand] = []
+    for c in sorted(cands, key=lambda c: (c.rule not in _ABSOLUTE, -(c.end - c.start), c.start)):
+        if all(c.end <= o.start or o.end <= c.start for o in chosen):
+            chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+def _anchor_relative_days(out: list[tuple[Cand, Resolved]], analysis: Analysis) -> list[tuple[Cand, Resolved]]:
+    """Date «غداة»/«عشية» from the nearest day-precision mention of the same sentence (else leave as is)."""
+    res = list(out)
+    for i, (c, r) in enumerate(out):
+        if c.rule != "dayrel" or r.anchor_shift is None:
+            continue
+        pos = analysis.folded.to_original(c.start, c.end).start
+        sent = analysis.sentence_of(pos)
+        best: tuple[int, str] | None = None
+        for j, (c2, r2) in enumerate(out):
+            if j == i or r2.value is None or r2.precision != "day" or r2.anchor_shift is not None:
+                continue
+            p2 = analysis.folded.to_original(c2.start, c2.end).start
+            if sent is not None and not (sent.span.start <= p2 < sent.span.end):
+                continue
+            if best is None or abs(p2 - pos) < best[0]:
+                best = (abs(p2 - pos), r2.value)
+        if best is not None:
+            day = dt.date.fromisoformat(best[1]) + dt.timedelta(days=r.anchor_shift)
+            res[i] = (c, replace(r, value=day.isoformat()))
+    return res
+
+
+def make_time_recognizer(settings: Settings | None = None, *, lexicon: TimeLexicon | None = None,
+                         finder: NumberFinder | None = None) -> TimeRecognizer:
+    """Build the ``times`` stage: load the month and time-word tables and compile every pattern once."""
+    settings = settings or Settings()
+    lex = lexicon or load_time_lexicon(user_dir=settings.lexicon_dir)
+    fnd = finder or make_number_finder(load_number_words(user_dir=settings.lexicon_dir))
+    return TimeRecognizer(lexicon=lex, patterns=_build_patterns(lex, fnd), finder=fnd,
+                          default_date=settings.default_date)
+
+
+__all__ = ["TimeLexicon", "TimePatterns", "TimeRecognizer", "load_time_lexicon", "make_time_recognizer",
+           "shift_months"]
