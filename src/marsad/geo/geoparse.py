@@ -21,20 +21,27 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import NamedTuple
 
 from marsad.geo.gazetteer import Gazetteer, Place
 from marsad.geo.words import PlaceWords
 from marsad.model import PlaceMention
 from marsad.normalize import Folded
 
-_TOKEN = re.compile(r"[0-9a-z\u0621-\u064a]+")
-_SEP = re.compile(r"[,;:\"()\[\]/]")
+_GAP_TOKEN = re.compile(r"([^0-9a-z\u0621-\u064a]*)([0-9a-z\u0621-\u064a]+)")
+_NEWLINE = re.compile(r"[\n\r\u2028\u2029]+")
+_SEP = re.compile(r"[,;:/]")
+_QUOTE = re.compile(r"[\"'()\[\]]")
 _BRK = re.compile(r"[.!?\n]")
 _TIME_BEFORE = re.compile(r"\d{1,2}:\d{2}\s*(?:[-|]\s*)?$")
 _DIR_EN = {"east": "Eastern", "west": "Western", "north": "Northern", "south": "Southern", "centre": "Central"}
 _COMPASS = {"east": "East", "west": "West", "north": "North", "south": "South", "centre": "Central"}
 _COUNTRY_EN = {"SY": "Syria", "IQ": "Iraq", "TR": "Turkey", "JO": "Jordan", "LB": "Lebanon", "IL": "Israel"}
+_LISTABLE = frozenset({"city", "town", "village", "neighbourhood", "airbase", "military_base", "border_crossing",
+                       "oil_gas_field", "mine"})
+_PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
 _POPULATED = frozenset({"city", "town", "village"})
 _SETTLEMENT = frozenset({"city", "town", "village", "governorate", "neighbourhood"})
 _PRECISION = {"governorate": 3, "country": 3, "region": 3, "river": 3, "road": 3, "mountain": 2}
@@ -42,13 +49,16 @@ _PRECISION = {"governorate": 3, "country": 3, "region": 3, "river": 3, "road": 3
 _COUNTRYSIDE_GOV = {"Damascus": "Rif Dimashq"}
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
+    """A word token of the folded text (a named tuple: tokens are made for every word, so they are cheap)."""
+
     start: int  # folded offsets
     end: int
     text: str
-    sep: bool  # a comma, quote or bracket stands between the previous token and this one
+    sep: bool  # a comma, semicolon, colon or slash stands between the previous token and this one
     brk: bool  # a sentence break stands between the previous token and this one
+    quote: bool = False  # a quote or bracket stands between the previous token and this one
+    conj: bool = False  # a detached «و» stands before this token: «و"الحمام"»
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,29 +80,44 @@ class Hit:
 
 
 def tokenize(folded: Folded) -> list[Tok]:
-    text = folded.text
+    """Word tokens with the punctuation between them recorded as flags; a detached «و» becomes ``conj``."""
     out: list[Tok] = []
-    prev = 0
-    for m in _TOKEN.finditer(text):
-        gap = text[prev:m.start()]
-        out.append(Tok(m.start(), m.end(), m.group(), bool(_SEP.search(gap)), bool(_BRK.search(gap))))
-        prev = m.end()
+    pos = 0
+    conj = sep = brk = quote = False
+    # folding turns line breaks into spaces: find where the original broke lines
+    lines = [folded.to_folded(m.start()) for m in _NEWLINE.finditer(folded.original)]
+    li = 0
+    for gap, word in _GAP_TOKEN.findall(folded.text):
+        if gap and gap != " ":
+            sep = sep or bool(_SEP.search(gap))
+            brk = brk or bool(_BRK.search(gap))
+            quote = quote or bool(_QUOTE.search(gap))
+        start = pos + len(gap)
+        while li < len(lines) and lines[li] < start:
+            brk = brk or lines[li] >= pos
+            li += 1
+        pos = start + len(word)
+        if word == "و":
+            conj = True
+            continue
+        out.append(Tok(start, pos, word, sep, brk, quote, conj))
+        conj = sep = brk = quote = False
     return out
 
 
-def stems(tok: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def stems(tok: str) -> tuple[str, ...]:
     """The token and its clitic-stripped forms, unstripped first: «وبدير» → وبدير, بدير, دير."""
-    out = [tok]
     base = [tok]
     if tok[0] in "وف" and len(tok) > 3:
         base.append(tok[1:])
+    out = list(base)
     for s in base:
         if s.startswith("لل") and len(s) > 3:
             out.append("ال" + s[2:])
         elif s[0] in "بلك" and len(s) > 3:
             out.append(s[1:])
-    out.extend(base[1:])
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -101,6 +126,16 @@ class Geoparser:
 
     gazetteer: Gazetteer
     words: PlaceWords
+    triggers: frozenset[str] = field(default=frozenset(), repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.triggers:
+            w = self.words
+            trig = set(self.gazetteer.index)
+            for table in (w.types, w.plural, w.dual, w.dir_noun, w.dir_region, w.countryside):
+                trig.update(table)
+            trig.update(("الحدود", "حدود"))
+            object.__setattr__(self, "triggers", frozenset(trig))
 
     # ------------------------------------------------------------------ matching
 
@@ -114,13 +149,17 @@ class Geoparser:
                 if i + size <= best_j or i + size > n:
                     continue
                 if all(toks[i + k].text == cand[k] and not toks[i + k].sep and not toks[i + k].brk
-                       for k in range(1, size)):
+                       and not toks[i + k].conj for k in range(1, size)):
                     best_j, best_ids = i + size, ids
                     break
         return best_j, best_ids
 
-    def _dirs(self, toks: Sequence[Tok], k: int, table: dict[str, str], limit: int = 2) -> tuple[int, list[str]]:
+    def _dirs(self, toks: Sequence[Tok], k: int, table: dict[str, str], limit: int = 2,
+              *, first: str | None = None) -> tuple[int, list[str]]:
         dirs: list[str] = []
+        if first is not None and k < len(toks):
+            dirs.append(table[first])
+            k += 1
         while k < len(toks) and len(dirs) < limit and toks[k].text in table and not toks[k].sep and not toks[k].brk:
             dirs.append(table[toks[k].text])
             k += 1
@@ -146,7 +185,7 @@ class Geoparser:
                     if j > 0 and self._settlement(ids):
                         return [Hit(i, j, ids, "region", "relational", _rel("countryside", dirs), explicit=True)]
             if s in w.dir_noun and i + 1 < n:
-                k, dirs = self._dirs(toks, i, w.dir_noun)
+                k, dirs = self._dirs(toks, i, w.dir_noun, first=s)
                 if k < n and not toks[k].sep and not toks[k].brk:
                     if toks[k].text in w.country_ref:
                         cc = w.country_ref[toks[k].text]
@@ -156,7 +195,7 @@ class Geoparser:
                         rel = "part" if self._is_country(ids) else "countryside"
                         return [Hit(i, j, ids, "region", "relational", _rel(rel, dirs))]
             if s in w.dir_region and i + 1 < n:
-                k, dirs = self._dirs(toks, i, w.dir_region, 1)
+                k, dirs = self._dirs(toks, i, w.dir_region, 1, first=s)
                 k, more = self._dirs(toks, k, w.dir_adj, 1)
                 if k < n and w.nisba.get(toks[k].text) and not toks[k].sep:
                     cc = w.nisba[toks[k].text]
@@ -172,29 +211,38 @@ class Geoparser:
         return []
 
     def _dual(self, toks: Sequence[Tok], i: int, kind: str) -> list[Hit]:
+        """«محافظتي الرقة ودير الزور», «بلدتي "رطلة" و"الحمام"», «ريفي حلب وإدلب»: one hit per name."""
         n = len(toks)
-        j, ids = self.match(toks, i + 1, [toks[i + 1].text])
-        if j < 0:
+        if toks[i + 1].sep or toks[i + 1].brk:
             return []
         rel = "countryside" if kind == "countryside" else None
         hkind = "region" if rel else kind
         how = "relational" if rel else "typed"
-        first = Hit(i, j, ids, hkind, how, rel, explicit=kind == "governorate" or bool(rel))
-        if j < n and toks[j].text.startswith("و") and len(toks[j].text) > 2 and not toks[j].brk:
-            rest = toks[j].text[1:]
-            j2, ids2 = self.match(toks, j, [rest])
-            if j2 > 0:
-                second = Hit(j, j2, ids2, hkind, first.how, rel, explicit=first.explicit)
-                if rel:
-                    k, dirs = self._dirs(toks, j2, self.words.dir_adj)
-                    relation = _rel("countryside", dirs)
-                    return [replace(first, relation=relation), replace(second, j=k, relation=relation)]
-                return [first, second]
-        return [first]
+        explicit = kind == "governorate" or bool(rel)
+        j, ids = self.match(toks, i + 1, [toks[i + 1].text])
+        if j < 0 and not rel:
+            j, ids = self.unknown_name(toks, i + 1, in_list=True), ()
+        if j < 0:
+            return []
+        first = Hit(i, j, ids, hkind, how, rel, explicit=explicit)
+        if j >= n or not _item_start(toks[j]) or toks[j].sep:
+            return [first]
+        forms = [toks[j].text] if toks[j].conj else [toks[j].text[1:]]
+        j2, ids2 = self.match(toks, j, forms)
+        if j2 < 0 and not rel:
+            j2, ids2 = self.unknown_name(toks, j, in_list=True), ()
+        if j2 < 0:
+            return [first]
+        second = Hit(j, j2, ids2, hkind, how, rel, explicit=explicit)
+        if rel:
+            k, dirs = self._dirs(toks, j2, self.words.dir_adj)
+            relation = _rel("countryside", dirs)
+            return [replace(first, relation=relation), replace(second, j=k, relation=relation)]
+        return [first, second]
 
     def _typed(self, toks: Sequence[Tok], i: int) -> list[Hit]:
         w, n = self.words, len(toks)
-        if i + 1 >= n or toks[i + 1].sep or toks[i + 1].brk:
+        if i + 1 >= n or toks[i + 1].sep or toks[i + 1].brk or toks[i + 1].conj:
             return []
         for s in stems(toks[i].text):
             if s in w.types:
@@ -210,28 +258,49 @@ class Geoparser:
                 j, ids = self.match(toks, i + 1, [toks[i + 1].text])
                 if j > 0:
                     return [Hit(i + 1, j, ids, kind, "typed")]
-                end = self.unknown_name(toks, i + 1)
+                end = self.unknown_name(toks, i + 1, in_list=True)
                 return [Hit(i + 1, end, (), kind, "typed")] if end > 0 else []
         return []
 
-    def unknown_name(self, toks: Sequence[Tok], k: int, *, strict: bool = False, strip_waw: bool = False) -> int:
-        """End of an unknown toponym starting at ``k`` (one or two tokens), or -1."""
-        w, n = self.words, len(toks)
+    def unknown_name(self, toks: Sequence[Tok], k: int, *, strict: bool = False, in_list: bool = False,
+                     starts: dict[int, int] | None = None) -> int:
+        """End of an unknown toponym starting at ``k`` (one or two tokens), or -1.
+
+        In a list (``in_list``) the name must end at a list boundary; a leading «و» (and «ب» before «ال»)
+        is a clitic, not part of the name.
+        """
+        n = len(toks)
         if k >= n:
             return -1
         first = toks[k].text
-        if strip_waw and first.startswith("و") and len(first) > 3:
-            first = first[1:]
-        if not _name_like(first) or w.is_cue(first) or first in w.ambiguous:
+        if in_list:
+            if first.startswith("و") and len(first) > 3:
+                first = first[1:]
+            if first.startswith(("بال", "لل")) and len(first) > 4:
+                first = first[1:]
+        if not self._name_token(first):
+            return -1
+        second_ok = (k + 1 < n and not toks[k + 1].sep and not toks[k + 1].brk and not toks[k + 1].conj
+                     and not toks[k + 1].quote and not toks[k + 1].text.startswith("و")
+                     and self._name_token(toks[k + 1].text))
+        if in_list:
+            if self._boundary(toks, k + 1, starts or {}):
+                return k + 1
+            if second_ok and self._boundary(toks, k + 2, starts or {}):
+                return k + 2
             return -1
         end = k + 1
-        if end < n and not toks[end].sep and not toks[end].brk:
-            nxt = toks[end].text
-            if nxt.startswith("ال") and _name_like(nxt) and not w.is_cue(nxt) and not nxt.endswith(("يه", "ي")):
-                end += 1
+        if second_ok and toks[end].text.startswith("ال") and not toks[end].text.endswith(("يه", "ي")):
+            end += 1
         if strict and not first.startswith("ال") and end == k + 1:
             return -1
         return end
+
+    def _name_token(self, tok: str) -> bool:
+        w = self.words
+        if not _name_like(tok) or tok in w.ambiguous or tok.endswith(_PRONOUN_SUFFIXES):
+            return False
+        return not any(w.is_cue(f) for f in (tok, *stems(tok)))
 
     def _settlement(self, ids: tuple[str, ...]) -> bool:
         return any((p := self.gazetteer.get(x)) is not None and p.kind in _SETTLEMENT for x in ids)
@@ -245,11 +314,15 @@ class Geoparser:
         """Candidate hits over the folded text, outside the ``exclude`` folded ranges."""
         toks = tokenize(folded)
         n = len(toks)
-        blocked = [any(s < t.end and t.start < e for s, e in exclude) for t in toks]
+        if exclude:
+            blocked = [any(s < t.end and t.start < e for s, e in exclude) for t in toks]
+        else:
+            blocked = [False] * n
+        trig = self.triggers
         hits: list[Hit] = []
         i = 0
         while i < n:
-            if blocked[i]:
+            if blocked[i] or trig.isdisjoint(stems(toks[i].text)):
                 i += 1
                 continue
             options: list[list[Hit]] = []
@@ -283,6 +356,8 @@ class Geoparser:
             return True
         if prev in w.person_before and h.j == h.i + 1:
             return True
+        if any(p.kind == "country" for p in places) and (prev == "غير" or nxt in ("وغير", "غير")):
+            return True
         if any(p.kind in ("city", "country") for p in places):
             prev2 = toks[h.i - 2].text if h.i > 1 else ""
             if prev in w.metonymy_before or nxt in w.metonymy_after:
@@ -293,85 +368,114 @@ class Geoparser:
         return False
 
     def _lists(self, toks: Sequence[Tok], hits: list[Hit], blocked: list[bool]) -> list[Hit]:
-        """Unknown items listed beside known places (or after a plural type word) become places."""
+        """Unknown items listed beside known places (or after a type word) become places.
+
+        A chain «A، B وC» is read right and left of each known place. Its unknown items are kept when the
+        chain is introduced by a type word, holds two known places, is separated by commas or quotes, or has
+        three items or more; an item must end at a list boundary.
+        """
         n = len(toks)
-        taken = [False] * n
+        taken = [blocked[k] for k in range(n)]
         starts: dict[int, int] = {}
         for idx, h in enumerate(hits):
             starts[h.i] = idx
             for k in range(h.i, h.j):
                 taken[k] = True
         extra: list[Hit] = []
+        done: set[int] = set()
         for idx, h in enumerate(hits):
-            if not self._listable(h):
+            if idx in done or not self._listable(h):
                 continue
-            # rightwards: «X، Y وZ»
+            items: list[tuple[int, int, int]] = [(h.i, h.j, idx)]  # (i, j, hit index or -1)
             k = h.j
-            while k < n and not toks[k].brk and (toks[k].sep or toks[k].text.startswith("و")):
+            while k < n and _item_start(toks[k]):
                 if k in starts:
+                    other = starts[k]
+                    if not self._listable(hits[other]):
+                        break
+                    items.append((k, hits[other].j, other))
+                    k = hits[other].j
+                    continue
+                if taken[k]:
                     break
-                if taken[k] or blocked[k]:
+                end = self.unknown_name(toks, k, in_list=True, starts=starts)
+                if end < 0 or any(taken[m] for m in range(k, end)):
                     break
-                end = self.unknown_name(toks, k, strip_waw=True)
-                if end < 0 or not self._boundary(toks, end, starts):
-                    break
-                extra.append(Hit(k, end, (), h.kind, "list", sibling=idx))
-                for m in range(k, end):
-                    taken[m] = True
+                items.append((k, end, -1))
                 k = end
-            # leftwards: «A، B وX» when X itself is joined by a separator or و
             k = h.i
-            while k > 0 and not toks[k].brk and (toks[k].sep or toks[k].text.startswith("و")):
-                ok = False
+            while k > 0 and _item_start(toks[k]):
+                found = False
                 for size in (1, 2):
-                    s = k - size
-                    if s < 0 or any(taken[m] or blocked[m] for m in range(s, k)):
+                    st = k - size
+                    if st < 0 or any(taken[m] for m in range(st, k)):
                         break
-                    left_ok = s == 0 or toks[s].sep or toks[s].brk or toks[s].text.startswith("و") \
-                        or toks[s - 1].text in self.words.stop or toks[s - 1].text in self.words.plural
-                    if left_ok and self.unknown_name(toks, s, strip_waw=True) == k:
-                        extra.append(Hit(s, k, (), h.kind, "list", sibling=idx))
-                        for m in range(s, k):
-                            taken[m] = True
-                        k = s
-                        ok = True
+                    if not self._left_edge(toks, st):
+                        continue
+                    if self.unknown_name(toks, st, in_list=True, starts={k: 0}) == k:
+                        items.insert(0, (st, k, -1))
+                        k, found = st, True
                         break
-                if not ok:
+                if not found:
                     break
-        if not extra:
-            return [replace(h, ambiguous=False) if h.ambiguous and self._supported(h, hits) else h for h in hits]
-        merged = sorted([*hits, *extra], key=lambda h: h.i)
-        # re-point siblings to positions in the merged list
-        pos = {id(h): m for m, h in enumerate(merged)}
-        out = []
-        for h in merged:
-            if h.how == "list":
-                h = replace(h, sibling=pos[id(hits[h.sibling])])
-            out.append(h)
-        return [replace(h, ambiguous=False) if h.ambiguous and self._supported(h, out) else h for h in out]
+            known = [x for _, _, x in items if x >= 0]
+            for x in known:
+                done.add(x)
+            unknown = [(a, b) for a, b, x in items if x < 0]
+            if not unknown:
+                continue
+            punctuated = any(toks[a].sep or toks[a].quote for a, _, _ in items[1:])
+            typed = any(hits[x].how == "typed" for x in known)
+            if not (typed or len(known) >= 2 or punctuated or len(items) >= 3):
+                continue
+            for a, b in unknown:
+                near = min(known, key=lambda x: abs(hits[x].i - a))
+                extra.append(Hit(a, b, (), hits[near].kind or self._kind_of(hits[near]), "list", sibling=near))
+                for m in range(a, b):
+                    taken[m] = True
+        if extra:
+            merged = sorted([*hits, *extra], key=lambda h: h.i)
+            pos = {id(h): m for m, h in enumerate(merged)}
+            hits = [replace(h, sibling=pos[id(hits[h.sibling])]) if h.how == "list" else h for h in merged]
+        return [replace(h, ambiguous=False) if h.ambiguous and self._supported(h, hits) else h for h in hits]
+
+    def _left_edge(self, toks: Sequence[Tok], st: int) -> bool:
+        """Token ``st`` can open a list item: after punctuation, a type word, a preposition, or with «و»/«ب»."""
+        t = toks[st]
+        if st == 0 or t.sep or t.brk or t.quote or t.conj or t.text.startswith(("و", "بال")):
+            return True
+        prev = toks[st - 1].text
+        w = self.words
+        return prev in w.stop or prev in w.plural or prev in w.types or prev in w.dual
+
+    def _kind_of(self, h: Hit) -> str | None:
+        places = [self.gazetteer.by_id[x] for x in h.ids]
+        return places[0].kind if places else None
 
     def _supported(self, h: Hit, hits: Sequence[Hit]) -> bool:
         """An ambiguous bare name counts when it sits in a list with other places."""
         for o in hits:
             if o is h or o.ambiguous:
                 continue
-            if o.j == h.i or h.j == o.i or o.j + 1 == h.i or h.j + 1 == o.i:
+            if o.j == h.i or h.j == o.i:
                 return True
         return False
 
     def _listable(self, h: Hit) -> bool:
-        if h.ambiguous or h.how == "relational" or h.how == "list":
+        if h.ambiguous or h.how in ("relational", "list"):
             return False
         places = [self.gazetteer.by_id[x] for x in h.ids]
         if not places:
             return h.how == "typed"
-        return all(p.country == "SY" and p.kind not in ("country", "governorate", "region", "river") for p in places)
+        return all(p.country == "SY" and p.kind in _LISTABLE for p in places)
 
     def _boundary(self, toks: Sequence[Tok], k: int, starts: dict[int, int]) -> bool:
         if k >= len(toks):
             return True
         t = toks[k]
-        return t.sep or t.brk or k in starts or t.text.startswith("و") or t.text in self.words.stop
+        if t.sep or t.brk or t.quote or t.conj or k in starts or t.text.startswith("و"):
+            return True
+        return t.text in self.words.after or any(f in self.words.dir_noun for f in stems(t.text))
 
     # ------------------------------------------------------------------ resolution
 
@@ -385,6 +489,7 @@ class Geoparser:
         chosen: list[Place | None] = []
         for h in hits:
             chosen.append(self._choose(h, weights, chosen))
+        self._strays(hits, chosen)
         out: list[PlaceMention] = []
         for idx, h in enumerate(hits):
             span = folded.to_original(toks[h.i].start, toks[h.j - 1].end)
@@ -392,6 +497,32 @@ class Geoparser:
             place = chosen[idx]
             out.append(self._mention(h, span, surface, place, hits, chosen, weights))
         return out
+
+    def _strays(self, hits: Sequence[Hit], chosen: list[Place | None]) -> None:
+        """Small places whose governorate nothing else in the text supports, far (> 100 km) from the places
+        of the text's main governorate, become unresolved: the context wins over a lone gazetteer candidate."""
+        strong: Counter[str] = Counter()
+        own: list[int] = []
+        for k, q in enumerate(chosen):
+            w = 0
+            if q is not None and q.governorate and q.country == "SY" and (
+                    q.kind not in ("village", "town") or q.population >= 20000 or hits[k].explicit):
+                w = 3 if hits[k].explicit else 1
+                strong[q.governorate] += w
+            own.append(w)
+        if not strong:
+            return
+        top, weight = strong.most_common(1)[0]
+        near = [(q.lat, q.lon or 0.0) for q in chosen if q is not None and q.governorate == top and q.lat is not None]
+        if weight < 2 or not near:
+            return
+        for idx, p in enumerate(chosen):
+            if p is None or p.kind not in ("village", "town") or p.population >= 20000 or p.lat is None:
+                continue
+            if not p.governorate or p.governorate == top or strong.get(p.governorate, 0) - own[idx] > 0:
+                continue
+            if min(_km(p.lat, p.lon or 0.0, a, b) for a, b in near) > 100:
+                chosen[idx] = None  # kept as an unresolved place in the document's context
 
     def _choose(self, h: Hit, weights: Counter[str], chosen: Sequence[Place | None]) -> Place | None:
         gaz = self.gazetteer
@@ -527,6 +658,10 @@ def _compass(direction: str) -> str:
     if len(parts) == 1:
         return _DIR_EN.get(parts[0], parts[0].title())
     return "".join(_COMPASS.get(p, p.title()) if k == 0 else _COMPASS.get(p, p).lower() for k, p in enumerate(parts))
+
+
+def _item_start(t: Tok) -> bool:
+    return not t.brk and (t.sep or t.conj or t.quote or (t.text.startswith("و") and len(t.text) > 2))
 
 
 def _name_like(tok: str) -> bool:

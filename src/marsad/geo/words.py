@@ -11,7 +11,7 @@ from marsad.recognize.lexicon import parse_tsv
 
 ROLES = (
     "type", "plural", "dual", "dir_noun", "dir_adj", "countryside", "dir_region", "nisba", "site_adj",
-    "country_ref", "stop", "metonymy_before", "metonymy_after", "tz_before", "person_before", "ambiguous",
+    "country_ref", "stop", "after", "metonymy_before", "metonymy_after", "tz_before", "person_before", "ambiguous",
 )
 
 
@@ -31,6 +31,7 @@ class PlaceWords:
     site_adj: frozenset[str]
     country_ref: dict[str, str]
     stop: frozenset[str]
+    after: frozenset[str]
     metonymy_before: frozenset[str]
     metonymy_after: frozenset[str]
     tz_before: frozenset[str]
@@ -65,7 +66,7 @@ def _load() -> PlaceWords:
         types=by_role["type"], plural=by_role["plural"], dual=by_role["dual"], dir_noun=by_role["dir_noun"],
         dir_adj=by_role["dir_adj"], countryside=frozenset(by_role["countryside"]),
         dir_region=by_role["dir_region"], nisba=by_role["nisba"], site_adj=frozenset(by_role["site_adj"]),
-        country_ref=by_role["country_ref"], stop=frozenset(by_role["stop"]),
+        country_ref=by_role["country_ref"], stop=frozenset(by_role["stop"]), after=frozenset(by_role["after"]),
         metonymy_before=frozenset(by_role["metonymy_before"]), metonymy_after=frozenset(by_role["metonymy_after"]),
         tz_before=frozenset(by_role["tz_before"]), person_before=frozenset(by_role["person_before"]),
         ambiguous=frozenset(by_role["ambiguous"]),
