@@ -247,3 +247,74 @@ def test_user_alias_to_unknown_actor_is_an_error(tmp_path: Path) -> None:
                ["شيء\tno_such_actor\tnamed\t1.0\t\t"])
     with pytest.raises(DataFileError, match="unknown actor id"):
         ActorRegistry.load(user_dir=tmp_path)
+
+
+# -- countries as places, protests, partitives, sentence dates ---------------------------------------------------
+
+def test_countries_as_places_are_not_actors() -> None:
+    assert ids("نقل الجرحى إلى تركيا للعلاج.", D2017) == []
+    assert ids("انسحبت الفصائل إلى داخل الأردن.", D2017) == ["syrian_opposition"]
+    assert ids("تقع البلدة على الحدود مع العراق.", D2017) == []
+    assert ids("وصل لاجئون من إيران وإسرائيل.", D2017) == ["civilians"]
+    assert ids("يعيش اللاجئون بتركيا منذ سنوات.", D2017) == ["civilians"]
+    assert ids("موسكو - أعلنت وزارة الدفاع الروسية مقتل جندي.", D2017) == ["russia"]
+
+
+def test_countries_as_actors() -> None:
+    assert ids("اتفقت روسيا وتركيا على وقف إطلاق النار.", D2017) == ["russia", "turkey"]
+    assert ids("تقدمت الفصائل بدعم من تركيا.", D2017) == ["syrian_opposition", "turkey"]
+    assert ids("قالت موسكو إن طائراتها لم تشارك.", D2017) == ["russia"]
+
+
+def test_protest_nouns_imply_protesters() -> None:
+    got = run("خرجت مظاهرات في درعا تطالب بإسقاط النظام.", D2017)
+    assert [(m.actor_id, m.surface) for m in got] == [("protesters", "خرجت مظاهرات"),
+                                                      ("syria_government_assad", "النظام")]
+    assert run("خرجت مظاهرات في درعا.", D2017)[0].confidence < 1.0
+
+
+def test_partitive_does_not_cross_a_conjunction() -> None:
+    got = run("وصلت حافلات تقل المقاتلين واللاجئين إلى إدلب.", D2017)
+    assert [m.actor_id for m in got] == ["generic:fighters", "civilians"]
+    assert [m.actor_id for m in run("قتل عدد من مقاتلي العشائر.", D2017)] == ["bedouin_tribal_fighters"]
+
+
+def test_lam_lam_clitic_keeps_the_article_lam() -> None:
+    got = run("وجهت انتقادات للنظام السوري.", D2017)
+    assert [(m.actor_id, m.surface) for m in got] == [("syria_government_assad", "للنظام السوري")]
+
+
+def _with_times(text: str, times: list[tuple[str, str]], date: dt.date | None) -> tuple[ActorMention, ...]:
+    from marsad.model import Span, TimeMention
+
+    found = []
+    for surface, value in times:
+        start = text.index(surface)
+        found.append(TimeMention(span=Span(start, start + len(surface)), surface=surface, value=value,
+                                 precision="year" if len(value) == 4 else "day"))
+    doc = Document(id="t", text=text, published=date)
+    analysis = Analysis(document=doc, folded=fold(text), sentences=Segmenter()(text), reference_date=date,
+                        times=tuple(found))
+    return _recognizer()(analysis).actors
+
+
+def test_a_sentence_with_its_own_date_reads_actors_on_that_date() -> None:
+    text = "في عام 2013 حاصر الجيش السوري المدينة. واليوم يدخل الجيش السوري المدينة."
+    got = _with_times(text, [("2013", "2013")], D2025)
+    assert [m.actor_id for m in got] == ["syria_government_assad", "syria_government_transitional"]
+
+
+def test_undated_text_uses_latest_absolute_date() -> None:
+    text = "صدر البيان في 12 آذار 2025. وانتشر الجيش السوري في المنطقة."
+    got = _with_times(text, [("12 آذار 2025", "2025-03-12")], None)
+    assert [m.actor_id for m in got] == ["syria_government_transitional"]
+    got = _with_times(text.replace("2025", "2016"), [("12 آذار 2016", "2016-03-12")], None)
+    assert [m.actor_id for m in got] == ["syria_government_assad"]
+    # without any date or cue: Assad era
+    assert ids("انتشر الجيش السوري في المنطقة.") == ["syria_government_assad"]
+
+
+def test_foreign_adjective_specifies_a_generic_noun() -> None:
+    got = run("قالت قوات الاحتلال الأمريكي إنها قصفت مواقع.", D2017)
+    assert [(m.actor_id, m.surface) for m in got] == [("united_states", "قوات الاحتلال الأمريكي")]
+    assert ids("توغلت قوات الاحتلال في ريف القنيطرة.", D2025) == ["israel"]

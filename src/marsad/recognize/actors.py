@@ -35,8 +35,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 _SPLIT = re.compile(r"([\W_]+)")
 _MAX_VARIANTS = 32
 _TRIGGER_WINDOW = 3
-# prepositions before a capital that make it a place, not its government («في موسكو», «إلى أنقرة»)
-_PLACE_PREPS = frozenset({"في", "الى", "من", "عن", "نحو", "قرب", "داخل", "خارج", "حول", "عاصمه", "العاصمه"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +65,14 @@ class _CueEntry:
 
 @dataclass(frozen=True, slots=True)
 class _Tokens:
-    """The folded text's word tokens (``words[i]`` starts at folded offset ``starts[i]``)."""
+    """The folded text's word tokens (``words[i]`` starts at folded offset ``starts[i]``) and, per pass, the
+    sentence starts and the tokens already read as places."""
 
+    text: str
     starts: list[int]
     words: tuple[str, ...]
+    sentence_starts: list[int]
+    places: set[int]
 
 
 @dataclass(slots=True)
@@ -85,6 +87,8 @@ class _Found:
     words: tuple[str, ...]  # the folded words of the mention (and of its antecedent), for anaphora heads
     sentence: int
     adjective: bool = False
+    conj: bool = False  # the mention opens with a conjunction clitic («والمليشيات»)
+    weak: bool = False  # a generic noun or anaphor that a following adjective or named actor may specify
 
 
 def _prefixed_forms(word: str) -> tuple[tuple[str, int], ...]:
@@ -95,7 +99,7 @@ def _prefixed_forms(word: str) -> tuple[tuple[str, int], ...]:
     for q in "بلك":
         inner.append((q + word, 1))
     if word.startswith("ال") and len(word) > 3:
-        inner.append(("لل" + word[2:], 1))
+        inner.append(("لل" + word[2:], 0))  # «للنظام»: the article's lam is kept in the mention
     for form, n in inner:
         out.setdefault(form, n)
         for p in "وف":
@@ -148,6 +152,7 @@ class ActorRecognizer:
     keys: frozenset[str] = frozenset()
     cue_keys: frozenset[str] = frozenset()
     any_keys: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
     kinds: dict[str, str] = field(default_factory=dict)
     name: str = "actors"
 
@@ -158,19 +163,14 @@ class ActorRecognizer:
         parts = _SPLIT.split(folded.text)  # word, separator, word, …: offsets are running sums of lengths
         words = tuple(parts[0::2])
         starts = list(accumulate(map(len, parts), initial=0))[0::2]
-        toks = _Tokens(starts, words)
+        sent_starts = [folded.to_folded(s.span.start) for s in analysis.sentences]
+        toks = _Tokens(folded.text, starts, words, sent_starts, set())
         anywhere = self.any_keys
         spots = [j for j, w in enumerate(words) if w in anywhere]
-        sent_starts = [folded.to_folded(s.span.start) for s in analysis.sentences]
 
         era_weights, state_media = self._scan_cues(words, [j for j in spots if words[j] in self.cue_keys])
-        date = analysis.reference_date or _latest_date(analysis)
-        era = None
-        if date is None or abs(era_weights["transitional"] - era_weights["assad"]) >= 3:
-            if era_weights["transitional"] > era_weights["assad"]:
-                era, date = "transitional", None
-            elif date is None:
-                era = "assad"
+        date, era = _doc_date(analysis, era_weights)
+        sentence_dates = _sentence_dates(analysis, sent_starts) if analysis.times else {}
 
         found: list[_Found] = []
         index = self.index
@@ -191,8 +191,9 @@ class ActorRecognizer:
                 continue
             entry, strip = best
             sentence = bisect_right(sent_starts, starts[i + entry.lo]) - 1
-            hit = self._interpret(entry, toks, i, strip, found, date=date, era=era, state_media=state_media,
-                                  sentence=sentence)
+            when = sentence_dates.get(sentence, date)
+            hit = self._interpret(entry, toks, i, strip, found, date=when, era=None if when else era,
+                                  state_media=state_media, sentence=sentence)
             if hit is not None:
                 self._add(found, hit)
                 nxt = i + len(entry.tokens)
@@ -213,12 +214,14 @@ class ActorRecognizer:
         if found:
             prev = found[-1]
             adjacent = prev.tok_hi == hit.tok_lo
-            if adjacent and hit.adjective and prev.kind in ("generic", "anaphor"):
+            if adjacent and hit.adjective and prev.weak:
                 # a nationality adjective names a generic/anaphoric noun: «وزارة الدفاع التركية», «الجيش الروسي»
-                found[-1] = replace(prev, end=hit.end, tok_hi=hit.tok_hi, actor_id=hit.actor_id, kind="named",
-                                    confidence=hit.confidence, words=prev.words + hit.words)
+                found[-1] = replace(prev, end=hit.end, tok_hi=hit.tok_hi, actor_id=hit.actor_id,
+                                    kind="foreign" if hit.kind == "foreign" else "named", confidence=hit.confidence,
+                                    words=prev.words + hit.words, weak=False)
                 return
-            if adjacent and prev.actor_id.startswith("generic:") and hit.kind in ("named", "foreign"):
+            if (adjacent and prev.actor_id.startswith("generic:") and not hit.actor_id.startswith("generic:")
+                    and not hit.conj):
                 # a partitive: «عناصر تنظيم الدولة», «مسلحي العشائر» name the actor that follows
                 found[-1] = replace(hit, start=prev.start, tok_lo=prev.tok_lo, words=prev.words + hit.words)
                 return
@@ -239,13 +242,15 @@ class ActorRecognizer:
                 pkind = self.kinds.get(prev.actor_id, "")
                 if prev.actor_id in ana.ids or (any(w.endswith(h) for h in ana.heads for w in prev.words)
                                                  and (not ana.kinds or pkind in ana.kinds)):
-                    return _Found(start, end, lo, hi, prev.actor_id, "anaphor", 0.8, prev.words + mwords, sentence)
+                    return _Found(start, end, lo, hi, prev.actor_id, "anaphor", 0.8, prev.words + mwords, sentence,
+                                  weak=True)
             if ana.default is None:
                 return None
             target = self.registry.resolve(ana.default, date=date, era=era)
             if target is None:
                 return None
-            return _Found(start, end, lo, hi, self.registry.canonical(target), "anaphor", 0.6, mwords, sentence)
+            return _Found(start, end, lo, hi, self.registry.canonical(target), "anaphor", 0.6, mwords, sentence,
+                          weak=True)
         for rule in entry.rules:
             if rule.target == NOT_AN_ACTOR:
                 return None
@@ -255,19 +260,46 @@ class ActorRecognizer:
                 words[j] in self.triggers for j in range(max(0, i - _TRIGGER_WINDOW), i)
             ):
                 continue
-            if rule.condition == "not_after_place" and (strip or (i > 0 and words[i - 1] in _PLACE_PREPS)):
+            if rule.condition == "not_after_place" and self._as_place(toks, i, strip):
+                toks.places.add(i)
                 continue
             target = self.registry.resolve(rule.target, date=date, era=era)
             if target is None:
                 continue
             target = self.registry.canonical(target)
             info = self.registry.get(target)
-            kind = rule.kind
-            if kind == "named" and info is not None and not info.core and info.kind != "generic":
+            if target.startswith("generic:"):
+                kind = "generic"
+            elif info is not None and not info.core:
                 kind = "foreign"
+            else:
+                kind = "named"
             return _Found(start, end, lo, hi, target, kind, rule.confidence, mwords, sentence,
-                          adjective=rule.condition == "after_trigger")
+                          adjective=rule.condition == "after_trigger", weak=rule.kind == "generic",
+                          conj=strip > 0 and entry.lo == 0 and words[i][0] in "وف")
         return None
+
+    def _as_place(self, toks: _Tokens, i: int, strip: int) -> bool:
+        """A country or capital standing as a place: after a place word («في/إلى/من/داخل»), with a preposition
+        clitic («بتركيا», «لروسيا»), coordinated with such a place («في تركيا وروسيا»), or as a dateline
+        («موسكو - …»)."""
+        words = toks.words
+        clitics = words[i][:strip]
+        if any(c in clitics for c in "بلك"):
+            return True
+        j = i - 1
+        if j >= 0 and words[j] in self.place_words:
+            # «بدعم من روسيا», «المدعومة من تركيا»: support from a state names the state
+            return not (words[j] == "من" and j >= 1 and (words[j - 1] in self.triggers or "مدعوم" in words[j - 1]))
+        if j >= 1 and words[j] in ("مع", "بين") and words[j - 1] in self.place_words:
+            return True  # «الحدود مع العراق»
+        if clitics in ("و", "ف") and j in toks.places:
+            return True
+        start = toks.starts[i]
+        if start == 0 or toks.text[start - 1] == "\n" or start in toks.sentence_starts:
+            after = toks.text[start + len(words[i]):start + len(words[i]) + 3].lstrip(" ")
+            return after[:1] in (":", "-", "(", ",")
+        return False
 
     def _scan_cues(self, words: tuple[str, ...], positions: list[int]) -> tuple[dict[str, float], bool]:
         """Era weights and whether the text quotes state media. Cues inside a longer cue don't count."""
@@ -294,20 +326,49 @@ class ActorRecognizer:
         return weights, state_media
 
 
+def _doc_date(analysis: Analysis, weights: dict[str, float]) -> tuple[dt.date | None, str]:
+    """The date (or, without one, the era) that decides time-scoped identities.
+
+    The document's reference date is authoritative. Otherwise the latest absolute date in the text is a clue
+    that strong era cues may overrule (a 2025 text recounting 2013); with neither, the cues decide, and with no
+    cue it is the Assad era."""
+    if analysis.reference_date is not None:
+        return analysis.reference_date, ""
+    margin = weights["transitional"] - weights["assad"]
+    latest = _latest_date(analysis)
+    if latest is not None and abs(margin) < 3:
+        return latest, ""
+    return None, "transitional" if margin > 0 else "assad"
+
+
+def _sentence_dates(analysis: Analysis, sent_starts: list[int]) -> dict[int, dt.date]:
+    """Sentences that state an absolute date of their own («في أيار 2013 اقتحم الجيش السوري …»): their
+    time-scoped actors are read on that date."""
+    out: dict[int, dt.date] = {}
+    for t in analysis.times:
+        if t.relative or t.kind != "point" or t.value is None:
+            continue
+        day = _parse_day(t.value)
+        if day is None:
+            continue
+        k = bisect_right(sent_starts, analysis.folded.to_folded(t.span.start)) - 1
+        out.setdefault(k, day)
+    return out
+
+
+def _parse_day(value: str) -> dt.date | None:
+    try:
+        parts = [int(p) for p in value.split("-")]
+        day = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+    return day if 1990 <= day.year <= 2100 else None
+
+
 def _latest_date(analysis: Analysis) -> dt.date | None:
     """The latest absolute date the time stage found (a clue to when an undated text was written)."""
-    best: dt.date | None = None
-    for t in analysis.times:
-        if t.value is None or t.relative:
-            continue
-        try:
-            parts = [int(p) for p in t.value.split("-")]
-            day = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-        except (ValueError, IndexError):
-            continue
-        if 1990 <= day.year <= 2100 and (best is None or day > best):
-            best = day
-    return best
+    days = [d for t in analysis.times if t.value and not t.relative and (d := _parse_day(t.value)) is not None]
+    return max(days) if days else None
 
 
 def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
@@ -338,12 +399,16 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
 
     cue_groups: dict[tuple[str, ...], list[ContextCue]] = {}
     triggers: set[str] = set()
+    place_words: set[str] = set()
     for cue in registry.cues:
         tokens, _, _ = _split_surface(cue.surface)
         if not tokens:
             continue
         if cue.cue == "trigger":
             triggers.update(form for form, _ in _prefixed_forms(tokens[-1]))
+            continue
+        if cue.cue == "place_before":
+            place_words.update(form for form, _ in _prefixed_forms(tokens[-1]))
             continue
         for variant in _token_variants(tokens, variant_rules):
             cue_groups.setdefault(variant, []).append(cue)
@@ -365,5 +430,5 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
     final_cues = {k: tuple(sorted(v, key=lambda e: -len(e.tokens))) for k, v in cue_index.items()}
     return ActorRecognizer(registry=registry, index=final_index, cue_index=final_cues, triggers=frozenset(triggers),
                            keys=frozenset(final_index), cue_keys=frozenset(final_cues),
-                           any_keys=frozenset(final_index) | frozenset(final_cues),
+                           any_keys=frozenset(final_index) | frozenset(final_cues), place_words=frozenset(place_words),
                            kinds={i: a.kind for i, a in registry.actors.items()})
