@@ -74,3 +74,26 @@ class MemorySource:
                                  res.quantities))
             texts[d.id] = d.text
         return cls(tuple(docs), texts)
+
+
+class StoreSource:
+    """A ``FactSource`` over a ``marsad.store.Store`` (``document_facts``, ``revision``, ``document``)."""
+
+    def __init__(self, store: object) -> None:
+        self.store = store
+
+    def revision(self) -> str:
+        return str(self.store.revision())  # type: ignore[attr-defined]
+
+    def documents(self) -> Iterator[DocFacts]:
+        for f in self.store.document_facts():  # type: ignore[attr-defined]
+            yield DocFacts(f.doc_id, f.outlet, f.published, f.title, tuple(f.events), tuple(f.control),
+                           tuple(f.sieges), tuple(f.quantities))
+
+    def text(self, doc_id: str) -> str | None:
+        stored = self.store.document(doc_id)  # type: ignore[attr-defined]
+        return None if stored is None else str(stored.document.text)
+
+    @property
+    def url(self) -> str:
+        return str(getattr(self.store, "url", ""))
