@@ -7,11 +7,12 @@ can be tested without the store and the full pipeline. ``StoreBackend`` tests us
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -323,3 +324,43 @@ def doc(text: str, *, published: str = "2019-05-20", outlet: str = "مرصد ت�
 
 def with_date(e: ExportEvent, date: str) -> ExportEvent:
     return replace(e, event=replace(e.event, date=date))
+
+
+class AsgiClient:
+    """A synchronous client over httpx's ASGI transport (no sockets): the app runs in one event loop thread."""
+
+    def __init__(self, app: Any) -> None:
+        import anyio.from_thread
+        import httpx
+
+        self._stack = contextlib.ExitStack()
+        self._portal = self._stack.enter_context(anyio.from_thread.start_blocking_portal())
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+    def request(self, method: str, url: str, **kw: Any) -> Any:
+        content = kw.pop("content", None)
+        if content is not None and not isinstance(content, (bytes, str)):
+            chunks = list(content)
+
+            async def stream() -> AsyncIterator[bytes]:
+                for c in chunks:
+                    yield c
+
+            kw["content"] = stream()
+        elif content is not None:
+            kw["content"] = content
+        return self._portal.call(lambda: self._client.request(method, url, **kw))
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, **kw: Any) -> Any:
+        return self.request("POST", url, **kw)
+
+    def delete(self, url: str, **kw: Any) -> Any:
+        return self.request("DELETE", url, **kw)
+
+    def close(self) -> None:
+        self._portal.call(self._client.aclose)
+        self._stack.close()

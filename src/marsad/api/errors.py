@@ -15,6 +15,7 @@ M505  405     method not allowed on this path
 M513  413     request body over the size limit (``ApiConfig.max_body_bytes``)
 M515  415     unsupported content type for a write
 M522  422     request parameters or body failed validation
+M553  503     a part of marsad the answer needs is unavailable (e.g. boundaries)
 M599  500     an internal error (a bug: please report it)
 ====  ======  ==============================================================
 """
@@ -43,6 +44,7 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
     415: ("M515", "UnsupportedMediaType"),
     422: ("M522", "ValidationError"),
     500: ("M599", "InternalError"),
+    503: ("M553", "Unavailable"),
 }
 
 

@@ -32,6 +32,7 @@ from marsad.api.schemas import (
 from marsad.api.state import AppState
 from marsad.errors import MalformedError
 from marsad.export import FORMATS, write_export
+from marsad.export.geojson import sieges_collection
 from marsad.export.jsonl import event_json
 from marsad.model import Document
 
@@ -202,17 +203,6 @@ def build_router(config: ApiConfig) -> APIRouter:
         return StreamingResponse(_chunks(spool), media_type=media, headers=_attachment(f"marsad-events.{ext}"))
 
     return router
-
-
-def sieges_collection(sieges: list[dict[str, Any]]) -> dict[str, Any]:
-    feats = []
-    for s in sieges:
-        lat, lon = s.get("lat"), s.get("lon")
-        geom = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
-        props = {k: (v if isinstance(v, (str, int, float, bool)) or v is None else json.dumps(v, ensure_ascii=False))
-                 for k, v in s.items() if k not in ("lat", "lon")}
-        feats.append({"type": "Feature", "geometry": geom, "properties": props})
-    return {"type": "FeatureCollection", "features": feats}
 
 
 def _bounded(rows: Iterator[Any], limit: int) -> Iterator[Any]:

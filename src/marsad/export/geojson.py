@@ -63,6 +63,18 @@ def normalise_collection(data: Mapping[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
+def sieges_collection(sieges: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Point features from the control layer's siege items (``lat``/``lon`` plus flat properties)."""
+    feats = []
+    for s in sieges:
+        lat, lon = s.get("lat"), s.get("lon")
+        geom = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+        props = {k: (v if isinstance(v, (str, int, float, bool)) or v is None else json.dumps(v, ensure_ascii=False))
+                 for k, v in s.items() if k not in ("lat", "lon")}
+        feats.append({"type": "Feature", "geometry": geom, "properties": props})
+    return {"type": "FeatureCollection", "features": feats}
+
+
 def iter_geojson(features: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """Stream a FeatureCollection as text chunks (large exports never sit in memory whole)."""
     yield '{"type": "FeatureCollection", "features": [\n'
