@@ -20,6 +20,15 @@ _PAST_STATE = re.compile(r"(?:كان|كانت|كانتا|كانوا)\s+$")
 _CARRY = frozenset({"territory", "siege_broken", "siege_imposed", "withdrawal", "reinforcement", "arrests",
                     "non_violent_transfer_of_territory", "evacuation"})
 _NO_PLACE_TYPES = frozenset({"agreement", "negotiation", "other"})
+_SHARE_OBJECT = re.compile(r"^\s*(?:\S+\s+){0,3}?(?:نحو|حوالي|اكثر\s+من|اقل\s+من|قرابه|ما\s+يقارب)?\s*[\d.,]+\s*%")
+_UNNAMED_OBJECT = re.compile(r"^\s*(?:علي\s+)?(?:ال)?(?:مزيد\s+من\s+|عشرات\s+|مئات\s+|[\d]+\s+|عده\s+)?"
+                             r"(?:ال)?(?:بلدات|قري|مناطق|مواقع|نقاط|احياء|مدن|بلده|قريه|تلال)\b[^\"]*?"
+                             r"(?:في|ب\S*|شمال\S*|جنوب\S*|شرق\S*|غرب\S*)\s*$")
+_WAS = re.compile(r"(?:كان|كانت|كانوا|كانتا|مازال|ما\s+زال|لا\s+يزال|لا\s+تزال)\s+(?:\S+\s+){0,2}$")
+_SINCE = re.compile(r"^\s*(?:\S+\s+){0,2}منذ")
+_LIST_LEAD = re.compile(r"^(?:و)?(?:قري|بلدات|بلدتي|قريتي|مدن|مدينتي|احياء|حيي|مناطق|مواقع)\b")
+_LOCATED = frozenset({"armed_clash", "air_drone_strike", "shelling_artillery_missile"})
+_LOCATIVE = re.compile(r"(?:في|ب\S*|علي\s+محاور|قرب|محيط|داخل|استهدف\S*|قصف\S*)\s*$")
 
 
 @dataclass
@@ -63,6 +72,11 @@ class FrameBuilder:
         f = view.analysis.folded
         cues = self.modality.find(f.text, f.to_folded(view.span.start), f.to_folded(view.span.end))
         spans = [f.to_original(m.start, m.end) for m in matches]
+        heads = []
+        for m in matches:
+            sp = f.text.find(" ", m.start + 1, m.end)
+            heads.append(f.to_original(m.start, sp if sp > 0 else m.end))
+        patients: set[int] = set()
         explicit = self._date(view)
         # a sentence with no time of its own continues the previous sentence's stated date
         date, precision = explicit if explicit[0] is not None else state.prev_date
@@ -73,11 +87,25 @@ class FrameBuilder:
         territory_seen = False
         for i, (m, trig) in enumerate(zip(matches, spans, strict=True)):
             rule = m.rule
-            region_end = spans[i + 1].start if i + 1 < len(spans) else view.span.end
+            region_end = self._region_end(view, matches, spans, i)
             modality = self.modality_of(view, cues, trig, rule)
-            roles = find_roles(view, trig, rule)
+            roles = find_roles(view, heads[i], rule, exclude=frozenset(patients))
+            if roles.patient is not None:
+                patients.add(roles.patient.span.start)
             places = find_places(view, trig, rule, region_end=region_end)
             kind = rule.type
+            obj = view.gap(trig.end, places[0].span.start) if places else view.gap(trig.end, region_end)
+            lead = view.gap(max(view.span.start, trig.start - 12), trig.start)
+            if kind == "territory" and (_WAS.search(lead) or _SINCE.match(obj)) and \
+                    view.gap(trig.start, trig.end).lstrip("وف")[:1] in ("ي", "ت"):
+                continue  # «كانت قسد تسيطر على», «يسيطر التنظيم منذ 2014 على»: a standing state, not an event
+            if kind == "territory" and _SHARE_OBJECT.match(obj):
+                continue  # «بسطت سيطرتها على 52% من مساحة ...» is a share, kept as a quantity
+            if kind in ("territory", "siege_broken", "siege_imposed") and places and _UNNAMED_OBJECT.match(obj):
+                places = []  # «سيطرت على 30 بلدة في ريف إدلب»: the towns are not named
+            if kind in _LOCATED and places and not _LOCATIVE.search(obj[-30:] + " ") and len(obj) > 40:
+                near = [p for p in view.places if p.span.end <= trig.start]
+                places = near[-1:]
             # «بعد معارك مع X» right after a capture describes the capture, it is not a second event
             if kind == "armed_clash" and territory_seen and _AFTER_CUE.search(view.gap(view.span.start, trig.start)):
                 continue
@@ -121,6 +149,9 @@ class FrameBuilder:
                 patient, agent = agent, self._protesters(view, trig)
             elif kind == "evacuation" and agent is not None and patient is not None and agent.actor_id in GOVERNMENT:
                 agent, patient = patient, agent
+            elif kind in ("arrests", "attack_on_civilians", "abduction") and agent is not None and \
+                    agent.actor_id in ("protesters", "civilians"):
+                patient, agent = agent, state.last_agent
             if agent is None:
                 continue
             if rule.siege == "lifted_by_deal":
@@ -160,6 +191,33 @@ class FrameBuilder:
         state.prev_date = explicit
 
     # -- helpers ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _region_end(view: SentenceView, matches: list[TriggerMatch], spans: list[Span], i: int) -> int:
+        """Where a trigger's object ends: the next trigger (a siege attribute such as «المحاصرة» right after
+        «فك الحصار عن ...» does not count), or the end of a chain of clauses that continue a list of places."""
+        end = view.span.end
+        for j in range(i + 1, len(matches)):
+            if matches[j].rule.type == "siege_ongoing" and matches[i].rule.siege in ("broken", "imposed"):
+                continue
+            if matches[j].rule.control == "state" and matches[i].rule.control != "state":
+                continue  # «في مناطق كانت تحت سيطرة X في محافظة Y»: an attribute of the object
+            end = spans[j].start
+            break
+        clauses = view.sentence.clauses
+        k = view.clause_index(spans[i].start)
+        if k < 0:
+            return end
+        stop = clauses[k].end
+        for c in clauses[k + 1 :]:
+            lead = view.gap(c.start, min(c.end, c.start + 40))
+            if any(p.span.start == c.start or (c.start <= p.span.start and len(view.gap(c.start, p.span.start)) <= 3)
+                   for p in view.places if c.start <= p.span.start < c.end) or lead.startswith(("و ", "\"")) \
+                    or _LIST_LEAD.match(lead):
+                stop = c.end
+                continue
+            break
+        return min(end, stop)
+
     def _resolve_agent(self, roles: Roles, kind: str,
                        state: DocState) -> tuple[ActorMention | None, ActorMention | None]:
         agent, patient = roles.agent, roles.patient
@@ -239,11 +297,12 @@ class FrameBuilder:
         ev = Event(type=kind, actor1=agent.actor_id, actor2=patient.actor_id if patient else None,
                    provenance=prov, place=place, date=date,
                    time_precision=precision, trigger=trig, modality=modality)  # type: ignore[arg-type]
-        key = (ev.type, ev.actor1, place.key if place else None, view.span.start)
+        # one event per (type, actor, place, date) in a document: articles restate the same event
+        key = (ev.type, ev.actor1, _place_key(place) or view.span.start, ev.date)
         existing = state.events if modality == "asserted" else state.suppressed
         for e in existing:
-            if isinstance(e, Event) and (e.type, e.actor1, e.place.key if e.place else None,
-                                         e.provenance.sentence.start) == key:
+            if isinstance(e, Event) and (e.type, e.actor1, _place_key(e.place) or e.provenance.sentence.start,
+                                         e.date) == key:
                 return
         existing.append(ev)
 
@@ -281,6 +340,12 @@ class FrameBuilder:
             siege = Siege(place=pl, status=status, provenance=prov,  # type: ignore[arg-type]
                           besieger=besieger, besieged=besieged, since=since, modality=modality)  # type: ignore[arg-type]
             (state.sieges if modality == "asserted" else state.suppressed).append(siege)
+
+
+def _place_key(p: PlaceMention | None) -> str | None:
+    if p is None:
+        return None
+    return p.place_id or re.sub(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?", "", p.surface)
 
 
 def _fields(s: Siege) -> dict[str, object]:

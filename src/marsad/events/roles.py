@@ -23,7 +23,10 @@ _SUBJECT_GAP = re.compile(r"^[\s,\"'()]*(?:\S+\s*){0,3}$")
 _REL_BEFORE = re.compile(r"(?:التي|الذي|اللتين|اللذين|اللواتي|الذين)\s*$")
 _BETWEEN = re.compile(r"(?:^|\s)(?:و|ف)?بين\s*$")
 _BY = re.compile(r"^\s*(?:من\s+قبل|من\s+جانب|علي\s+يد|من|بيد)\s*$")
-_PREP_CLITIC = re.compile(r"^(?:و|ف)?(?:ب|ل)(?!ل?ا?ت?)")
+_PREP_ANY = re.compile(r"(?:^|\s)(?:و|ف)?(?:علي|الي|من|عن|ضد|مع|حساب|قبل|لصالح|بحق|في|امام|تجاه|جبهات|مواقع)(?:\s|$)")
+_SUPPORT = re.compile(r"(?:بدعم|بمسانده|بمؤازره|المدعوم|المدعومه|المدعمه|مدعوما|مدعومه|بمشاركه|بالتعاون\s+مع|"
+                      r"بغطاء|باسناد|واستعان|استعان|بقوات)[^.]{0,30}$")
+_REL_START = re.compile(r"^\s*(?:التي|الذي|اللتين|اللذين|الذين)\b")
 
 
 def bloc(actor_id: str | None) -> str | None:
@@ -39,7 +42,10 @@ def _prepositional(view: SentenceView, a: ActorMention) -> bool:
     if surface[:1] in ("ب", "ل") or surface[:2] in ("وب", "ول", "فب", "فل"):
         return True
     before = view.gap(max(view.span.start, a.span.start - 14), a.span.start)
-    return bool(_PREP_END.search(before))
+    if _PREP_END.search(before):
+        return True
+    # a supporter («بدعم جوي روسي», «المدعوم بقوات من حزب الله») is not the agent
+    return bool(_SUPPORT.search(view.gap(max(view.span.start, a.span.start - 40), a.span.start)))
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,9 @@ def _first_of_group(view: SentenceView, actors: list[ActorMention], a: ActorMent
     return actors[idx]
 
 
-def find_roles(view: SentenceView, trig: Span, rule: TriggerRule) -> Roles:
+def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
+               exclude: frozenset[int] = frozenset()) -> Roles:
+    """``trig`` is the trigger's head word; ``exclude`` holds starts of actors already used as patients."""
     actors = [a for a in view.actors if not (a.span.start < trig.end and trig.start < a.span.end)]
     after = [a for a in actors if a.span.start >= trig.end]
     before = [a for a in actors if a.span.end <= trig.start]
@@ -91,15 +99,16 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule) -> Roles:
     if after and rule.voice != "object":
         a = after[0]
         g = view.gap(trig.end, a.span.start)
-        if len(g) <= 24 and _SUBJECT_GAP.match(g) and not _PREP_END.search(g) and not _prepositional(view, a):
+        if len(g) <= 24 and _SUBJECT_GAP.match(g) and not _PREP_ANY.search(g) and not _prepositional(view, a):
             agent_after = a
     agent_before: ActorMention | None = None
     for a in reversed(before):
         if trig.start - a.span.end > 160:
             break
-        if _prepositional(view, a):
+        if _prepositional(view, a) or a.span.start in exclude:
             continue
-        agent_before = _first_of_group(view, before, a)
+        rel = _REL_START.match(view.gap(a.span.end, trig.start))
+        agent_before = a if rel else _first_of_group(view, before, a)
         break
     agent = agent_after or agent_before
     patient: ActorMention | None = None
@@ -126,7 +135,9 @@ def find_places(view: SentenceView, trig: Span, rule: TriggerRule, *, region_end
     pre = view.gap(max(view.span.start, trig.start - 12), trig.start)
     if _REL_BEFORE.search(pre):
         rel_at = trig.start - (len(pre) - _REL_BEFORE.search(pre).start())  # type: ignore[union-attr]
-        group = coordinated_group(view, places, rel_at, before=True)
+        clause = view.clause_of(trig.start)
+        group = [p for p in places if clause.start <= p.span.start and p.span.end <= rel_at
+                 and rel_at - p.span.end <= 90]
         if group:
             return prune_containers(view, group)
     after = [p for p in places if trig.end <= p.span.start < region_end]

@@ -22,7 +22,8 @@ _BULLET = re.compile(r"[ \t\u00a0]*(?:[-•*▪●◦–—]+|\d{1,2}[-–)]|[(]
 _CHROME = re.compile(
     r"حجم الخط|camera icon|tag icon|^\s*(?:ع\s*){2,}$|صورة من\s*:|pic\.twitter|^\s*(?:https?://|www\.)\S+\s*$|"
     r"اقرأ أيضا|اقرأ أيضاً|شارك(?:ها)? على|تابعونا|Getty Images|REUTERS|AFP\b|^\s*إعلان\s*$|"
-    r"^\s*\d+\s*(?:مشاهدة|تعليق|مشاركة)|^\s*date\s+\d{4}",
+    r"^\s*\d+\s*(?:مشاهدة|تعليق|مشاركة)|^\s*date\s+\d{4}|"
+    r"\((?:سانا|رويترز|Reuters|AFP|أ ف ب|فرانس برس|الأناضول|Getty|AP|انترنت|إنترنت|متداول|تويتر|فيسبوك)\)\s*$",
     re.IGNORECASE,
 )
 _LATIN = re.compile(r"[A-Za-z]")
@@ -39,6 +40,7 @@ class Segmenter:
 
     def __call__(self, text: str) -> tuple[Sentence, ...]:
         out: list[Sentence] = []
+        seen_lines: set[str] = set()
         for line_start, line_end in _lines(text):
             m = _BULLET.match(text, line_start, line_end)
             start = line_start
@@ -46,10 +48,14 @@ class Segmenter:
             if (m and m.end() < line_end and _ARABIC.search(text, m.end(), min(line_end, m.end() + 40))
                     and m.group().strip() and not text[m.end() - 1].isdigit()):
                 start = m.end()
+            line = text[start:line_end].strip()
+            repeated = len(line) > 20 and line in seen_lines  # a caption printed twice is page chrome
+            seen_lines.add(line)
             for s, e in self._split_line(text, start, line_end):
                 s, e = _strip(text, s, e)
                 if e > s:
-                    out.append(self._sentence(text, s, e))
+                    sent = self._sentence(text, s, e)
+                    out.append(Sentence(sent.span, sent.clauses, chrome=True) if repeated else sent)
         return tuple(out)
 
     def _split_line(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -105,13 +111,29 @@ class Segmenter:
         return Sentence(span=Span(s, e), clauses=_clauses(text, s, e), chrome=chrome)
 
 
+_TERMINAL = ".!?؟:…\"»”)"
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
-    out = []
+    """Lines of the text; a hard-wrapped line (no closing punctuation, a letter on both sides of one line
+    break, not the opening line) continues on the next."""
+    raw = []
     pos = 0
     for m in re.finditer(r"\r\n|\n|\r|\u2028|\u2029", text):
-        out.append((pos, m.start()))
+        raw.append((pos, m.start()))
         pos = m.end()
-    out.append((pos, len(text)))
+    raw.append((pos, len(text)))
+    out: list[tuple[int, int]] = []
+    for s, e in raw:
+        if out and s - out[-1][1] in (1, 2) and out[-1][0] > 0:
+            ps, pe = out[-1]
+            prev = text[ps:pe].rstrip()
+            nxt = text[s:e].lstrip()
+            if (len(prev) > 30 and prev[-1:] not in _TERMINAL and _ARABIC.match(prev[-1:])
+                    and nxt[:1] and _ARABIC.match(nxt[:1]) and not _BULLET.match(nxt)):
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
     return out
 
 
