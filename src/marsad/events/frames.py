@@ -87,6 +87,8 @@ class FrameBuilder:
         territory_seen = False
         for i, (m, trig) in enumerate(zip(matches, spans, strict=True)):
             rule = m.rule
+            if any(a.span.start <= heads[i].start and heads[i].end <= a.span.end for a in view.actors):
+                continue  # «تحرير» inside «هيئة تحرير الشام»
             region_end = self._region_end(view, matches, spans, i)
             modality = self.modality_of(view, cues, trig, rule)
             roles = find_roles(view, heads[i], rule, exclude=frozenset(patients))
@@ -110,11 +112,12 @@ class FrameBuilder:
             if kind == "armed_clash" and territory_seen and _AFTER_CUE.search(view.gap(view.span.start, trig.start)):
                 continue
             if rule.control == "state":
-                pre = view.gap(max(view.span.start, trig.start - 8), trig.start + 8)
+                own = view.gap(trig.start, trig.end).lstrip("وف ")
                 controller = self._actor_at(view, trig.end)
-                held = self._held_places(view, trig, places)
-                past = _PAST_STATE.search(view.gap(view.span.start, trig.start))
-                if pre.lstrip().startswith(("كان", "وكان")) or past:
+                relative = own.startswith(("التي", "الذي"))
+                held = self._held_places(view, trig, [] if relative else places)
+                past = _PAST_STATE.search(view.gap(max(view.span.start, trig.start - 12), trig.start))
+                if own.startswith("كان") or past:
                     prev_state = (controller, held)
                     continue
                 previous = prev_state[0] if prev_state else None
@@ -183,7 +186,10 @@ class FrameBuilder:
             if m:
                 start = f.offsets[base + m.end()] if base + m.end() < len(f.offsets) else view.span.end
                 end = next((s.start for s in spans if s.start > start), view.span.end)
-                extra = [p for p in view.places if start <= p.span.start < end]
+                from marsad.events.context import coordinated_group
+
+                extra = coordinated_group(view, [p for p in view.places if start <= p.span.start < end], start,
+                                          before=False)
                 ctrl, prev, _ = last_control
                 for pl in extra:
                     self._control(view, state, pl, ctrl.actor_id if ctrl else "", prev.actor_id if prev else None,

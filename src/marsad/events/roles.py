@@ -130,6 +130,26 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
     return Roles(agent, patient)
 
 
+_CHAIN_GAP = re.compile(r"^[\s,\"'()]*(?:و|او)?\s*(?:ال)?(?:قري|بلدات|بلدتي|قريتي|مدينه|مدينتي|مدن|بلده|قريه|حي|حيي|"
+                        r"احياء|مطار|مطاري|منطقه|مناطق|حقل|حقول|معبر|سد|قاعده|مخيم|مخيمات|جبل|تله)?[\s,\"'()]*$")
+_CONTAIN_GAP = re.compile(r"^[\s,]*(?:و)?(?:في|ب|ضمن|داخل|قرب|شمال\S*|جنوب\S*|شرق\S*|غرب\S*|بريف|ريف|محيط|"
+                          r"اطراف|عند)?(?:\s+(?:شمال\S*|جنوب\S*|شرق\S*|غرب\S*|مدينه|محافظه))?[\s,]*$")
+
+
+def _object_chain(view: SentenceView, after: list[PlaceMention]) -> list[PlaceMention]:
+    """The places of one object: the first place and those coordinated with it (or containing it)."""
+    if not after:
+        return after
+    chain = [after[0]]
+    for p in after[1:]:
+        g = view.gap(chain[-1].span.end, p.span.start)
+        if len(g) <= 40 and (_CHAIN_GAP.match(g) or _CONTAIN_GAP.match(g)):
+            chain.append(p)
+            continue
+        break
+    return chain
+
+
 def find_places(view: SentenceView, trig: Span, rule: TriggerRule, *, region_end: int) -> list[PlaceMention]:
     places = [p for p in view.places if not (p.span.start < trig.end and trig.start < p.span.end)]
     pre = view.gap(max(view.span.start, trig.start - 12), trig.start)
@@ -140,7 +160,7 @@ def find_places(view: SentenceView, trig: Span, rule: TriggerRule, *, region_end
                  and rel_at - p.span.end <= 90]
         if group:
             return prune_containers(view, group)
-    after = [p for p in places if trig.end <= p.span.start < region_end]
+    after = _object_chain(view, [p for p in places if trig.end <= p.span.start < region_end])
     if rule.voice == "passive":
         group = coordinated_group(view, places, trig.start, before=True)
         if group and len(view.gap(group[-1].span.end, trig.start)) <= 4:
