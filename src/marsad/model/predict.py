@@ -35,6 +35,18 @@ def _place(pl: PlaceMention | None) -> dict[str, Any]:
     }
 
 
+def _distinct_places(places: Any) -> list[Any]:
+    """One entry per place (gold convention «places are exhaustive, one entry per place»): the first mention of
+    each ``PlaceMention.key`` (gazetteer id plus relation, or the surface when unresolved)."""
+    seen: set[str] = set()
+    out = []
+    for p in places:
+        if p.key not in seen:
+            seen.add(p.key)
+            out.append(p)
+    return out
+
+
 def prediction(res: ExtractionResult, *, include_suppressed: bool = False) -> dict[str, Any]:
     from marsad.model.facts import ControlFact, Event, Quantity, Siege
 
@@ -71,7 +83,7 @@ def prediction(res: ExtractionResult, *, include_suppressed: bool = False) -> di
              "governorate": p.governorate, "place_id": p.place_id, "lat": p.lat, "lon": p.lon,
              "geo_precision": p.geo_precision, "country": p.country, "relation": p.relation,
              "resolved": p.resolved}
-            for p in res.places
+            for p in _distinct_places(res.places)
         ],
         "events": [event(e) for e in res.events],
         "control": [control(c) for c in res.control],
