@@ -147,10 +147,25 @@ def test_hizb_only_after_hezbollah() -> None:
     assert got == ["syria_government_assad", "hezbollah", "hezbollah"]
 
 
-def test_bare_army_after_foreign_army_in_same_sentence() -> None:
+def test_bare_army_is_the_army_last_named() -> None:
     assert ids("قصف الجيش التركي مواقع قسد وقال الجيش إنه دمر أهدافاً.", D2017) == ["turkey", "sdf", "turkey"]
+    text = "اشتبك الجيش اللبناني مع مهربين قرب الحدود. وقال الجيش في بيان إنه أوقف ثلاثة."
+    assert ids(text, D2017) == ["lebanon", "lebanon"]
+    text = "قصف الجيش الإسرائيلي مستودعاً للجيش السوري. وكان الجيش قد أخلى القاعدة ليلاً."
+    assert ids(text, dt.date(2024, 12, 8)) == ["israel", "syria_government_assad", "syria_government_assad"]
+    assert ids("هاجم الجيش الحر حاجزاً، ثم قصف الجيش البلدة.", D2017) == ["syrian_opposition", "syria_government_assad"]
     assert ids("انسحب الجيش من القاعدة ليلاً.", D2017) == ["syria_government_assad"]
     assert ids("انسحب الجيش من القاعدة ليلاً.", D2025) == ["syria_government_transitional"]
+
+
+def test_regime_of_another_state_and_non_actor_nizam() -> None:
+    assert ids("هدد النظام الإيراني بالرد.", D2017) == ["iran"]
+    assert ids("تحدث عن النظام الدولي الجديد.", D2017) == []
+    assert ids("قصف النظام البلدة.", D2017) == ["syria_government_assad"]
+
+
+def test_former_name_in_brackets() -> None:
+    assert ids("سيطرت هيئة تحرير الشام (جبهة النصرة سابقاً) على المعبر.", D2017) == ["hts", "hts"]
 
 
 def test_tarafayn_is_not_an_actor() -> None:

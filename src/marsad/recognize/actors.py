@@ -153,6 +153,7 @@ class ActorRecognizer:
     cue_keys: frozenset[str] = frozenset()
     any_keys: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
+    place_names: frozenset[str] = frozenset()
     kinds: dict[str, str] = field(default_factory=dict)
     name: str = "actors"
 
@@ -256,8 +257,9 @@ class ActorRecognizer:
                 return None
             if rule.condition == "state_media" and not state_media:
                 continue
-            if rule.condition == "after_trigger" and not any(
-                words[j] in self.triggers for j in range(max(0, i - _TRIGGER_WINDOW), i)
+            if rule.condition == "after_trigger" and not (
+                any(words[j] in self.triggers for j in range(max(0, i - _TRIGGER_WINDOW), i))
+                or (found and found[-1].weak and found[-1].tok_hi == i)  # «النظام الإيراني», «المسلحين الأتراك»
             ):
                 continue
             if rule.condition == "not_after_place" and self._as_place(toks, i, strip):
@@ -293,8 +295,8 @@ class ActorRecognizer:
             return not (words[j] == "من" and j >= 1 and (words[j - 1] in self.triggers or "مدعوم" in words[j - 1]))
         if j >= 1 and words[j] in ("مع", "بين") and words[j - 1] in self.place_words:
             return True  # «الحدود مع العراق»
-        if clitics in ("و", "ف") and j in toks.places:
-            return True
+        if clitics in ("و", "ف") and (j in toks.places or (j >= 0 and words[j] in self.place_names)):
+            return True  # «في تركيا وروسيا», «شمال سوريا والعراق»
         start = toks.starts[i]
         if start == 0 or toks.text[start - 1] == "\n" or start in toks.sentence_starts:
             after = toks.text[start + len(words[i]):start + len(words[i]) + 3].lstrip(" ")
@@ -383,6 +385,7 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
         for variant in _token_variants(tokens, variant_rules):
             grouped.setdefault((variant, lo, hi), []).append(rule)
     entries = [_Entry(tokens, lo, hi, rules=tuple(rules)) for (tokens, lo, hi), rules in grouped.items()]
+
     have = {e.tokens for e in entries}
     for ana in registry.anaphors:
         tokens, _, _ = _split_surface(ana.surface)
@@ -400,6 +403,7 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
     cue_groups: dict[tuple[str, ...], list[ContextCue]] = {}
     triggers: set[str] = set()
     place_words: set[str] = set()
+    place_names: set[str] = set()
     for cue in registry.cues:
         tokens, _, _ = _split_surface(cue.surface)
         if not tokens:
@@ -409,6 +413,9 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
             continue
         if cue.cue == "place_before":
             place_words.update(form for form, _ in _prefixed_forms(tokens[-1]))
+            continue
+        if cue.cue == "place_name":
+            place_names.update(form for form, _ in _prefixed_forms(tokens[-1]))
             continue
         for variant in _token_variants(tokens, variant_rules):
             cue_groups.setdefault(variant, []).append(cue)
@@ -431,4 +438,5 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
     return ActorRecognizer(registry=registry, index=final_index, cue_index=final_cues, triggers=frozenset(triggers),
                            keys=frozenset(final_index), cue_keys=frozenset(final_cues),
                            any_keys=frozenset(final_index) | frozenset(final_cues), place_words=frozenset(place_words),
+                           place_names=frozenset(place_names),
                            kinds={i: a.kind for i, a in registry.actors.items()})
