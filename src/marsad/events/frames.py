@@ -26,7 +26,8 @@ _UNNAMED_OBJECT = re.compile(r"^\s*(?:علي\s+)?(?:ال)?(?:مزيد\s+من\s+|
                              r"(?:في|ب\S*|شمال\S*|جنوب\S*|شرق\S*|غرب\S*)\s*$")
 _WAS = re.compile(r"(?:كان|كانت|كانوا|كانتا|مازال|ما\s+زال|لا\s+يزال|لا\s+تزال)\s+(?:\S+\s+){0,2}$")
 _SINCE = re.compile(r"^\s*(?:\S+\s+){0,2}منذ")
-_LIST_LEAD = re.compile(r"^(?:و)?(?:قري|بلدات|بلدتي|قريتي|مدن|مدينتي|احياء|حيي|مناطق|مواقع)\b")
+_LIST_LEAD = re.compile(r"^(?:و)?(?:قري|بلدات|بلدتي|قريتي|مدن|مدينتي|احياء|حيي|مناطق|مواقع|هي|هما|هم|منها|"
+                        r"المتمثله|تشمل|تضم)\b")
 _LOCATED = frozenset({"armed_clash", "air_drone_strike", "shelling_artillery_missile"})
 _LOCATIVE = re.compile(r"(?:في|ب\S*|علي\s+محاور|قرب|محيط|داخل|استهدف\S*|قصف\S*)\s*$")
 
@@ -87,12 +88,13 @@ class FrameBuilder:
         territory_seen = False
         for i, (m, trig) in enumerate(zip(matches, spans, strict=True)):
             rule = m.rule
-            if any(a.span.start <= heads[i].start and heads[i].end <= a.span.end for a in view.actors):
+            if "protest" not in rule.type and any(a.span.start <= heads[i].start and heads[i].end <= a.span.end
+                                                  for a in view.actors):
                 continue  # «تحرير» inside «هيئة تحرير الشام»
             region_end = self._region_end(view, matches, spans, i)
             modality = self.modality_of(view, cues, trig, rule)
             roles = find_roles(view, heads[i], rule, exclude=frozenset(patients))
-            if roles.patient is not None:
+            if roles.patient is not None and rule.voice == "object":
                 patients.add(roles.patient.span.start)
             places = find_places(view, trig, rule, region_end=region_end)
             kind = rule.type
@@ -166,6 +168,8 @@ class FrameBuilder:
                     continue
                 if modality == "asserted":
                     state.agreement_pairs.add(pair)
+            if not places and rule.control not in ("gain", "advance"):
+                places = self._nearest_place(view, trig)
             targets: list[PlaceMention | None] = list(places) if places else [None]
             if kind in _NO_PLACE_TYPES:
                 targets = [places[0] if places else None]
@@ -240,6 +244,16 @@ class FrameBuilder:
         if actor_id in GOVERNMENT or (bloc(actor_id) == "gov" and actor_id == "pro_assad_militias"):
             return "government_regains_territory"
         return "non_state_actor_overtakes_territory"
+
+    @staticmethod
+    def _nearest_place(view: SentenceView, trig: Span) -> list[PlaceMention]:
+        """Where an event with no object place happened: the nearest Syrian place stated in its sentence."""
+        cands = [p for p in view.places if (p.kind or "") != "country" and p.country in ("SY", None)]
+        if not cands:
+            return []
+        best = min(cands, key=lambda p: abs(p.span.start - trig.end) if p.span.start >= trig.end
+                   else 1.5 * abs(trig.start - p.span.end))
+        return [best]
 
     @staticmethod
     def _actor_at(view: SentenceView, pos: int) -> ActorMention | None:
