@@ -16,6 +16,7 @@ The finder works on *folded* text (``marsad.normalize.fold``): Arabic-Indic digi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -85,11 +86,42 @@ def load_number_words(*, user_dir: Path | None = None) -> tuple[NumberWord, ...]
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
+def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None = None) -> str:
+    """A regex alternation of ``words`` factored as a trie («ثلاث|ثلاثه|ثلاثون» → «ثلاث(?:ه|ون)?»).
+
+    Python's regex engine tries a plain alternation branch by branch at every position; the factored form
+    fails on the first character almost everywhere, and because every top-level branch starts with a
+    literal the engine can skip ahead to the positions where a word may start. ``suffix`` is appended to
+    every word («(?!\\w)»); ``digits``, if given, is the tail of an extra branch per leading digit
+    («\\d*» matches any digit run), so digits do not spoil that skip.
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    top = [re.escape(ch) + emit(sub) + suffix for ch, sub in sorted(trie.items()) if ch]
+    if digits is not None:
+        top = [d + digits for d in "0123456789"] + top
+    return "(?:" + "|".join(top) + ")"
+
+
 @dataclass(frozen=True)
 class NumberFinder:
     """Finds numbers in folded text. Build it with ``make_number_finder``; it is pure and picklable."""
 
     token_re: re.Pattern[str]
+    digits_re: re.Pattern[str]
     words: dict[str, tuple[str, float]] = field(compare=False, hash=False)
     ordinals: dict[str, int] = field(compare=False, hash=False)
 
@@ -97,22 +129,36 @@ class NumberFinder:
         """Every number in ``text[start:end]`` (offsets stay relative to ``text``)."""
         end = len(text) if end is None else end
         tokens: list[_Token] = []
+        words = self.words
         for m in self.token_re.finditer(text, start, end):
-            if m.group("d") is not None:
-                raw = m.group("d")
-                glued = m.start() - 1
-                while glued >= 0 and text[glued].isalpha():
-                    glued -= 1
-                if m.start() - 1 - glued > 3:  # «كوردستان24» is a name; «بـ19», «ال24» are clitics
+            w = m.group()
+            s, e = m.span()
+            before = text[s - 1] if s else " "
+            if w[0].isdigit():
+                d = self.digits_re.match(w)
+                if d is None:
                     continue
-                tokens.append(_Token(m.start("d"), m.end("d"), "digits", float(raw.replace(",", "")),
-                                     bool(m.group("dcl"))))
-            else:
-                g = "w" if m.group("w") is not None else "wc"
-                kind, value = self.words[m.group(g)]
-                if kind == "ordinal":
+                e = s + d.end()
+                after = text[e] if e < len(text) else " "
+                if (before.isascii() and before.isalpha()) or before in ".," or (after.isascii() and after.isalnum()):
+                    continue  # «M4», «T4», «14oVw»: codes, not amounts
+                k = s
+                while k > 0 and text[k - 1].isalpha():
+                    k -= 1
+                if s - k > 3:  # «كوردستان24» is a name; «بـ19», «ال24» carry a clitic
                     continue
-                tokens.append(_Token(m.start(g), m.end(g), kind, value, m.group("cl") == "و"))
+                tokens.append(_Token(s, e, "digits", float(d.group().replace(",", "")),
+                                     s - k == 1 and before == "و"))
+                continue
+            wa = False
+            if before.isalnum():  # inside a word, unless after a one-letter clitic «و»/«ب»
+                if before not in "وب" or (s > 1 and text[s - 2].isalnum()):
+                    continue
+                wa = before == "و"
+            entry = words[w]
+            if entry[0] == "ordinal":
+                continue
+            tokens.append(_Token(s, e, entry[0], entry[1], wa))
         out: list[NumberMatch] = []
         group: list[_Token] = []
         for tok in tokens:
@@ -196,12 +242,8 @@ def make_number_finder(words: tuple[NumberWord, ...] | None = None) -> NumberFin
         table.setdefault(w.form, (w.kind, w.value))
         if w.kind == "ordinal":
             ordinals.setdefault(w.form, int(w.value))
-    alts = "|".join(re.escape(f) for f in sorted(table, key=lambda f: (-len(f), f)))
-    pattern = (
-        rf"(?<![A-Za-z0-9.,])(?P<dcl>و)?(?P<d>{_DIGITS})(?![A-Za-z0-9])"
-        rf"|(?<!\w)(?:(?P<w>{alts})|(?P<cl>[وب])(?P<wc>{alts}))(?!\w)"
-    )
-    return NumberFinder(token_re=re.compile(pattern), words=table, ordinals=ordinals)
+    pattern = trie_pattern(table, suffix=r"(?!\w)", digits=r"\d*(?:[.,]\d+)*")
+    return NumberFinder(token_re=re.compile(pattern), digits_re=re.compile(_DIGITS), words=table, ordinals=ordinals)
 
 
 @cache

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from marsad.model import Span, TimeMention
 from marsad.normalize import Folded, fold_text
 from marsad.recognize.base import Analysis
 from marsad.recognize.lexicon import load_table, split_multi
-from marsad.recognize.numbers import NumberFinder, load_number_words, make_number_finder
+from marsad.recognize.numbers import NumberFinder, load_number_words, make_number_finder, trie_pattern
 from marsad.recognize.timeresolve import (
     Cand,
     Resolved,
@@ -43,9 +45,12 @@ _WB = r"(?<!\w)"
 _WE = r"(?!\w)"
 
 
-def _alt(forms: object) -> str:
-    items = sorted(set(forms), key=lambda f: (-len(f), f))  # type: ignore[call-overload]
-    return "(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in items) + ")"
+def _alt(forms: Iterable[str]) -> str:
+    return trie_pattern(forms)
+
+
+def _first_words(*groups: Iterable[str]) -> set[str]:
+    return {f.split()[0] for g in groups for f in g}
 
 
 def load_time_lexicon(*, user_dir: Path | None = None) -> TimeLexicon:
@@ -88,6 +93,10 @@ class TimePatterns:
     dateline_cue: re.Pattern[str]
     bullet: re.Pattern[str]
     url: tuple[re.Pattern[str], ...]
+    bare_prep: re.Pattern[str]
+    trigger: re.Pattern[str]
+    triggers: dict[str, tuple[str, ...]]
+    by_rule: dict[str, re.Pattern[str]]
 
 
 def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
@@ -109,7 +118,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
     numwords = _alt(f for f, (k, _) in finder.words.items() if k in ("unit", "ten", "hundred", "dual", "teen_unit"))
     num = rf"(?:ال\s*)?\d+(?:\.\d+)?|عده|بضعه|بضع|{numwords}(?:\s+(?:و\s*)?{numwords})*"
     since_until = _alt(list(w["since"]) + list(w["until"]))
-    return TimePatterns(
+    pats: dict[str, Any] = dict(
         numeric=re.compile(
             r"(?<![\d/.\-:])(?:(?P<y1>(?:19|20)\d{2})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})"
             r"|(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?P=s2)(?P<y2>(?:19|20)\d{2})"
@@ -123,9 +132,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
         month=re.compile(
             rf"{_WB}(?:(?P<edge>{edge})\s+)?(?P<shahr>(?:شهر|الشهر)\s+)?{mpair}(?:\s+(?P<rel>{rel}){_WE})?"),
         year=re.compile(rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:عام|العام|سنه|السنه|عامي|لعام)\s+{year}"),
-        bare_year=re.compile(
-            rf"{_WB}(?:في|وفي|منذ|ومنذ|حتى|وحتى|خلال|مطلع|اواخر|نهايه|بدايه|اوائل)\s+{year}"
-            r"(?=\s*(?:[,.;:)\"'\-]|$|و(?!\w)))"),
+        bare_year=re.compile(rf"{year}" r"(?=\s*(?:[,.;:)\"'\-]|$|و(?!\w)))"),
         relunit=re.compile(
             rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:(?P<this>{this})\s+)?"
             rf"(?P<unit>العام|السنه|الشهر|الاسبوع)(?:\s+(?P<rel>{rel}))?{_WE}"),
@@ -149,7 +156,38 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
         url=(re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$)"),
              re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)"),
              re.compile(r"(?<!\d)(\d{1,2})-(\d{1,2})-((?:19|20)\d{2})(?!\d)")),
+        bare_prep=re.compile(rf"{_WB}{_alt(_BARE_YEAR_PREPS)}\s+$"),
     )
+    # every rule starts at one of a few first words (or a digit): find those once, then try only the rules
+    # that can start there. A dozen full scans of the text would cost several times more.
+    edge_season = _first_words(w["edge"], w["season"])
+    ords = _first_words(f for f, (k, _) in finder.words.items() if k == "ordinal")
+    starts: dict[str, set[str]] = {
+        "dmy": set(w["weekday"]) | {"يوم"} | ords,
+        "drel": ords,
+        "my": edge_season | {"شهر", "الشهر"} | _first_words(lex.months),
+        "month": _first_words(w["edge"]) | {"شهر", "الشهر"} | _first_words(lex.months),
+        "year": edge_season | {"عام", "العام", "سنه", "السنه", "عامي", "لعام"},
+        "relunit": edge_season | _first_words(w["this"]) | {"العام", "السنه", "الشهر", "الاسبوع"},
+        "period": _first_words(w["since"], w["ago"], w["within"]),
+        "weekday": _first_words(w["part_of_day"]) | {"يوم", "نهار"} | set(w["weekday"]),
+        "dayrel": _first_words(w["part_of_day"]) | {"يوم", "نهار", "اول", "امس", "البارحه", "اليوم", "غدا",
+                                                    "غداه", "عشيه", "ليله", "الليله"},
+    }
+    triggers: dict[str, tuple[str, ...]] = {}
+    for rule, words in starts.items():
+        for word in words:
+            triggers[word] = (*triggers.get(word, ()), rule)
+    triggers["0"] = ("numeric", "dmy", "drel", "bare_year", "clock")
+    rules = ("numeric", "dmy", "my", "month", "year", "bare_year", "relunit", "drel", "period", "weekday", "dayrel",
+             "clock")
+    by_rule: dict[str, re.Pattern[str]] = {r: pats[r] for r in rules}
+    trigger = re.compile(trie_pattern((w for w in triggers if w != "0"), suffix=r"(?!\w)", digits=r"\d*"))
+    return TimePatterns(**pats, trigger=trigger,
+                        triggers=triggers, by_rule=by_rule)
+
+
+_BARE_YEAR_PREPS = ("في", "وفي", "منذ", "ومنذ", "حتى", "وحتى", "خلال", "مطلع", "اواخر", "نهايه", "بدايه", "اوائل")
 
 
 @dataclass(frozen=True)
@@ -186,26 +224,26 @@ class TimeRecognizer:
     def _candidates(self, text: str) -> list[Cand]:
         p = self.patterns
         out: list[Cand] = []
-        rules: tuple[tuple[str, re.Pattern[str]], ...] = (
-            ("numeric", p.numeric), ("dmy", p.dmy), ("my", p.my), ("month", p.month), ("year", p.year),
-            ("bare_year", p.bare_year), ("relunit", p.relunit), ("drel", p.drel), ("period", p.period),
-            ("weekday", p.weekday),
-        )
-        for rule, pat in rules:
-            for m in pat.finditer(text):
-                start = m.start("year") if rule == "bare_year" else m.start()
-                if not self._plausible(rule, m):
-                    continue
-                out.append(self._with_prep(text, Cand(start, m.end(), rule, m)))
-        for m in p.dayrel.finditer(text):
-            if m.group("w") == "اليوم" and re.match(r"\s+(?:التالي|نفسه|ذاته)", text[m.end():m.end() + 10]):
+        for t in p.trigger.finditer(text):
+            s = t.start()
+            if s and text[s - 1].isalnum() and (text[s - 1] != "و" or (s > 1 and text[s - 2].isalnum())):
                 continue
-            out.append(Cand(m.start(), m.end(), "dayrel", m))
-            tail = p.weekday_tail.match(text, m.end())
-            if tail:
-                out.append(Cand(m.start(), tail.end(), "dayrel", m, tail.group("wd")))
-        for m in p.clock.finditer(text):  # times of day are claimed so that no date is read inside them
-            out.append(Cand(m.start(), m.end(), "clock", m))
+            w = t.group()
+            for rule in p.triggers["0" if w[0].isdigit() else w]:
+                m = p.by_rule[rule].match(text, s)
+                if m is None or not self._plausible(rule, m):
+                    continue
+                if rule == "clock":  # times of day are claimed so that no date is read inside them
+                    out.append(Cand(s, m.end(), rule, m))
+                elif rule == "dayrel":
+                    if m.group("w") == "اليوم" and re.match(r"\s+(?:التالي|نفسه|ذاته)", text[m.end():m.end() + 10]):
+                        continue
+                    out.append(self._with_prep(text, Cand(s, m.end(), rule, m)))
+                    tail = p.weekday_tail.match(text, m.end())
+                    if tail:
+                        out.append(self._with_prep(text, Cand(s, tail.end(), rule, m, tail.group("wd"))))
+                else:
+                    out.append(self._with_prep(text, Cand(s, m.end(), rule, m)))
         return out
 
     def _plausible(self, rule: str, m: re.Match[str]) -> bool:
@@ -217,6 +255,8 @@ class TimeRecognizer:
             if rule == "month" and mon[1] and not (m.group("shahr") or mon2 or m.group("rel")):
                 return False  # «آب», «مارس» alone are everyday words
         if rule == "relunit" and not (m.group("rel") or m.group("this")):
+            return False
+        if rule == "bare_year" and self.patterns.bare_prep.search(m.string, max(0, m.start() - 8), m.start()) is None:
             return False
         if rule == "period":
             count = self.lexicon.words["unit"][_norm(m.group("unit"))][1]
