@@ -21,6 +21,7 @@ Writing (each call is one transaction; a process killed mid-batch loses at most 
   Near-duplicates (MinHash/LSH, ``marsad.store.dedup``) join the cluster of the document they resemble.
   Each asserted event is matched to a canonical event (same day, place and actors; same type or similar
   evidence): ``StoredEvent.sources`` counts the distinct clusters reporting it.
+* ``has_content(content_hash) -> bool``: lets a batch skip extraction of documents already stored.
 * ``add_failure(rejection, *, document=None)``: record a ``Rejection`` (M1xx code and reason), keyed by
   source and document id; a later success of the same document id resolves it. ``document`` (a readable
   document whose extraction failed) is kept so ``marsad retry`` can re-run it without its source.
@@ -132,6 +133,11 @@ class Store:
                     raise StoreError(f"could not store {result.document.id!r}: {exc}") from exc
                 raise
         raise StoreError(f"could not store {result.document.id!r}")  # pragma: no cover
+
+    def has_content(self, content_hash: str) -> bool:
+        """Whether a document with this text (``Document.content_hash``) is stored (any revision)."""
+        with self._lock:
+            return bool(self._conn.execute("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)))
 
     def add_failure(self, rejection: Rejection, *, document: Document | None = None) -> None:
         with self._lock, self._conn.transaction():

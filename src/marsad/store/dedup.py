@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +24,7 @@ from marsad.model import Event
 from marsad.normalize import fold_text
 
 NUM_PERM = 64
+SCHEME = "affine32"  # datasketch >= 2.0; stored signatures depend on it, so it is pinned here
 BANDS = 16
 ROWS = NUM_PERM // BANDS
 NEAR_DUPLICATE = 0.8
@@ -49,19 +52,28 @@ def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
-def shingles(text: str, *, n: int = 3) -> list[bytes]:
-    """Word ``n``-grams of the folded text (the words themselves for very short texts)."""
-    words = _WORD.findall(fold_text(text))
+def shingles(folded: str, *, n: int = 3) -> list[bytes]:
+    """Word ``n``-grams of an already folded text (the words themselves for very short texts)."""
+    words = _WORD.findall(folded)
     if len(words) < n:
         return [w.encode("utf-8") for w in words] or [b""]
     return list({" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)})
 
 
-def signature(text: str) -> Signature:
+@cache
+def _permutations() -> Any:
+    """datasketch's permutations for ``seed=1``, made once (MinHash would redraw them for every document)."""
     from datasketch import MinHash
 
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
-    mh.update_batch(shingles(text))
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+
+
+def signature(text: str, *, folded: str | None = None) -> Signature:
+    """The MinHash signature of ``text`` (pass ``folded`` when the folded text is at hand)."""
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme=SCHEME)
+    mh.update_batch(shingles(fold_text(text) if folded is None else folded))
     values = np.asarray(mh.hashvalues, dtype="<u8").tobytes()
     bands = tuple(_hash64(bytes([b]) + values[b * ROWS * 8 : (b + 1) * ROWS * 8]) for b in range(BANDS))
     return Signature(values=values, bands=bands)

@@ -7,7 +7,18 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from marsad.model import ControlFact, Document, Event, ExtractionResult, Quantity, Siege
+from marsad.model import (
+    ActorMention,
+    ControlFact,
+    Document,
+    Event,
+    ExtractionResult,
+    PlaceMention,
+    Quantity,
+    Sentence,
+    Siege,
+    TimeMention,
+)
 from marsad.model.facts import Claim
 from marsad.normalize import fold_text
 from marsad.store.backend import Connection, Row
@@ -210,13 +221,32 @@ def document(conn: Connection, doc_id: str) -> StoredDocument | None:
 
 
 def result(conn: Connection, doc_id: str) -> ExtractionResult | None:
+    """Everything read in a document, rebuilt from its rows (suppressed facts grouped by kind)."""
     stored = document(conn, doc_id)
     if stored is None:
         return None
-    rows = conn.execute("SELECT result FROM documents WHERE id = ?", (stored.row_id,))
-    data = json.loads(rows[0][0])
-    data["document"]["text"] = stored.document.text
-    return ExtractionResult.from_dict(data)
+    row_id = stored.row_id
+    extra = json.loads(conn.execute("SELECT result FROM documents WHERE id = ?", (row_id,))[0][0])
+    mentions: dict[str, list[Any]] = {"actor": [], "place": [], "time": []}
+    kinds = {"actor": ActorMention, "place": PlaceMention, "time": TimeMention}
+    for kind, rec in conn.execute("SELECT kind, record FROM mentions WHERE document_id = ? ORDER BY id", (row_id,)):
+        if kind in kinds:
+            mentions[kind].append(kinds[kind].from_dict(json.loads(rec)))  # type: ignore[attr-defined]
+    asserted: dict[str, list[Any]] = {}
+    suppressed: list[Any] = []
+    for table, cls in (("events", Event), ("control_facts", ControlFact), ("sieges", Siege),
+                       ("quantities", Quantity)):
+        for rec, sup in conn.execute(f"SELECT record, suppressed FROM {table} WHERE document_id = ? ORDER BY id",
+                                     (row_id,)):
+            fact = cls.from_dict(json.loads(rec))  # type: ignore[attr-defined]
+            (suppressed if sup else asserted.setdefault(table, [])).append(fact)
+    return ExtractionResult(
+        document=stored.document, sentences=tuple(Sentence.from_dict(s) for s in extra.get("sentences", ())),
+        actors=tuple(mentions["actor"]), places=tuple(mentions["place"]), times=tuple(mentions["time"]),
+        events=tuple(asserted.get("events", ())), control=tuple(asserted.get("control_facts", ())),
+        sieges=tuple(asserted.get("sieges", ())), quantities=tuple(asserted.get("quantities", ())),
+        suppressed=tuple(suppressed), warnings=tuple(extra.get("warnings", ())),
+        actor_ids=tuple(extra.get("actor_ids", ())))
 
 
 def document_facts(conn: Connection, *, batch: int = 500) -> Iterator[DocumentFacts]:

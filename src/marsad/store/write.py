@@ -13,7 +13,7 @@ from typing import Any
 from marsad.ingest.base import Rejection
 from marsad.model import ControlFact, Document, Event, ExtractionResult, PlaceMention, Quantity, Siege
 from marsad.model.facts import Claim, Provenance
-from marsad.normalize import fold_text
+from marsad.normalize import fold
 from marsad.store.backend import Connection
 from marsad.store.dedup import NEAR_DUPLICATE, Signature, lock_id, match_key, same_event, signature
 from marsad.store.records import AddOutcome
@@ -54,24 +54,41 @@ class FactRow:
     event: Event | None = None
 
 
+class _Searchable:
+    """The folded text of a document, sliced per sentence (folding once per document, not per fact)."""
+
+    def __init__(self, text: str) -> None:
+        self.folded = fold(text)
+        self.cache: dict[tuple[int, int], str] = {}
+
+    def __call__(self, start: int, end: int) -> str:
+        key = (start, end)
+        if key not in self.cache:
+            f = self.folded
+            self.cache[key] = f.text[f.to_folded(start) : f.to_folded(end)].strip()
+        return self.cache[key]
+
+
 def _fact_row(table: str, index: int, fact: Any, *, doc: Document, suppressed: bool, place: PlaceMention | None,
-              date: str | None, extra: tuple[Any, ...]) -> FactRow:
+              date: str | None, extra: tuple[Any, ...], search: _Searchable) -> FactRow:
     p: Provenance = fact.provenance
     text = doc.text
     evidence = text[p.span.start : p.span.end]
     sentence = text[p.sentence.start : p.sentence.end]
+    span = p.sentence if sentence else p.span
     values = (doc.id, fact_key(doc.content_hash, table, index), int(suppressed), getattr(fact, "modality", "asserted"),
               date, place.governorate if place else None, place.lat if place else None,
               place.lon if place else None, place.place_id if place else None,
               (place.name_en or place.surface) if place else None, place.surface if place else None,
               p.span.start, p.span.end, p.sentence.start, p.sentence.end, evidence, sentence,
-              fold_text(sentence or evidence), float(p.confidence), p.extractor, _dumps(fact.to_dict()))
+              search(span.start, span.end), float(p.confidence), p.extractor, _dumps(fact.to_dict()))
     return FactRow(table, values + extra, evidence, p.extractor, suppressed, fact if isinstance(fact, Event) else None)
 
 
-def fact_rows(result: ExtractionResult) -> list[FactRow]:
+def fact_rows(result: ExtractionResult, search: _Searchable | None = None) -> list[FactRow]:
     """Rows for every fact of ``result`` (asserted and suppressed), plus claims derived from quantities."""
     doc = result.document
+    search = search or _Searchable(doc.text)
     rows: list[FactRow] = []
     facts: list[tuple[Any, bool]] = [(f, False) for f in (*result.events, *result.control, *result.sieges,
                                                            *result.quantities)]
@@ -94,7 +111,8 @@ def fact_rows(result: ExtractionResult) -> list[FactRow]:
             continue
         n = counters.get(table, 0)
         counters[table] = n + 1
-        rows.append(_fact_row(table, n, fact, doc=doc, suppressed=suppressed, place=place, date=date, extra=extra))
+        rows.append(_fact_row(table, n, fact, doc=doc, suppressed=suppressed, place=place, date=date, extra=extra,
+                              search=search))
         if isinstance(fact, Quantity) and fact.metric in CLAIM_METRICS and not suppressed:
             claim = Claim(claimant_doc=doc.id, claimant_outlet=doc.outlet, subject=fact.subject, metric=fact.metric,
                           value=fact.value, unit=fact.unit, provenance=fact.provenance, scope=fact.scope,
@@ -103,7 +121,8 @@ def fact_rows(result: ExtractionResult) -> list[FactRow]:
             counters["claims"] = m + 1
             rows.append(_fact_row("claims", m, claim, doc=doc, suppressed=False, place=fact.scope_place,
                                   date=fact.as_of or (doc.published.isoformat() if doc.published else None),
-                                  extra=(doc.outlet, fact.subject, fact.metric, float(fact.value), fact.unit)))
+                                  extra=(doc.outlet, fact.subject, fact.metric, float(fact.value), fact.unit),
+                                  search=search))
     return rows
 
 
@@ -124,9 +143,9 @@ def _mention_rows(result: ExtractionResult) -> list[tuple[Any, ...]]:
 
 
 def _result_json(result: ExtractionResult) -> str:
-    data = result.to_dict()
-    data["document"]["text"] = ""  # the text has its own column
-    return _dumps(data)
+    """What the tables do not hold: sentences, warnings and actor ids (facts and mentions have their rows)."""
+    return _dumps({"sentences": [s.to_dict() for s in result.sentences], "warnings": list(result.warnings),
+                   "actor_ids": list(result.actor_ids)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +160,9 @@ class Prepared:
 
 
 def prepare(result: ExtractionResult) -> Prepared:
-    return Prepared(result, signature(result.document.text), fact_rows(result), _mention_rows(result),
-                    _result_json(result))
+    search = _Searchable(result.document.text)
+    return Prepared(result, signature(result.document.text, folded=search.folded.text), fact_rows(result, search),
+                    _mention_rows(result), _result_json(result))
 
 
 def _near_duplicate(conn: Connection, sig: Signature) -> tuple[int, int, float] | None:
