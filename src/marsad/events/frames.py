@@ -28,6 +28,7 @@ _WAS = re.compile(r"(?:كان|كانت|كانوا|كانتا|مازال|ما\s+�
 _SINCE = re.compile(r"^\s*(?:\S+\s+){0,2}منذ")
 _LIST_LEAD = re.compile(r"^(?:و)?(?:قري|بلدات|بلدتي|قريتي|مدن|مدينتي|احياء|حيي|مناطق|مواقع|هي|هما|هم|منها|"
                         r"المتمثله|تشمل|تضم)\b")
+_BESIEGER_BEFORE = re.compile(r"(?:ضربه|ضربها|فرضه|فرضها|يفرضه|يفرضها|فرض|يفرض|من\s+قبل|يحاصر|حاصره|تحاصره)\s*$")
 _LOCATED = frozenset({"armed_clash", "air_drone_strike", "shelling_artillery_missile"})
 _LOCATIVE = re.compile(r"(?:في|ب\S*|علي\s+محاور|قرب|محيط|داخل|استهدف\S*|قصف\S*)\s*$")
 
@@ -113,13 +114,13 @@ class FrameBuilder:
             # «بعد معارك مع X» right after a capture describes the capture, it is not a second event
             if kind == "armed_clash" and territory_seen and _AFTER_CUE.search(view.gap(view.span.start, trig.start)):
                 continue
-            if rule.control == "state":
+            if rule.control in ("state", "was"):
                 own = view.gap(trig.start, trig.end).lstrip("وف ")
                 controller = self._actor_at(view, trig.end)
                 relative = own.startswith(("التي", "الذي"))
                 held = self._held_places(view, trig, [] if relative else places)
                 past = _PAST_STATE.search(view.gap(max(view.span.start, trig.start - 12), trig.start))
-                if own.startswith("كان") or past:
+                if own.startswith("كان") or past or rule.control == "was":
                     prev_state = (controller, held)
                     continue
                 previous = prev_state[0] if prev_state else None
@@ -138,6 +139,9 @@ class FrameBuilder:
                 past = _PAST_STATE.search(view.gap(max(view.span.start, trig.start - 10), trig.start))
                 self._sieges(view, state, roles, places, "ongoing", trig, modality, past=bool(past))
                 continue
+            if kind == "siege_broken" and roles.agent is not None and _BESIEGER_BEFORE.search(
+                    view.gap(max(view.span.start, roles.agent.span.start - 16), roles.agent.span.start)):
+                roles = Roles(None, roles.agent)  # «الطوق الذي ضربه التنظيم»: the besieger does not break it
             agent, patient = self._resolve_agent(roles, kind, state)
             if kind == "territory":
                 if agent is None:
