@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from marsad.geo.gazetteer import Gazetteer, Place
 from marsad.geo.words import PlaceWords
-from marsad.model import PlaceMention
+from marsad.model import PlaceMention, Span
 from marsad.normalize import Folded
 
 _GAP_TOKEN = re.compile(r"([^0-9a-z\u0621-\u064a]*)([0-9a-z\u0621-\u064a]+)")
@@ -41,6 +41,7 @@ _COMPASS = {"east": "East", "west": "West", "north": "North", "south": "South", 
 _COUNTRY_EN = {"SY": "Syria", "IQ": "Iraq", "TR": "Turkey", "JO": "Jordan", "LB": "Lebanon", "IL": "Israel"}
 _LISTABLE = frozenset({"city", "town", "village", "neighbourhood", "airbase", "military_base", "border_crossing",
                        "oil_gas_field", "mine"})
+_BRACKETS = (("(", ")"), ("«", "»"), ("“", "”"))
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
 _POPULATED = frozenset({"city", "town", "village"})
 _SETTLEMENT = frozenset({"city", "town", "village", "governorate", "neighbourhood"})
@@ -282,7 +283,8 @@ class Geoparser:
             return -1
         second_ok = (k + 1 < n and not toks[k + 1].sep and not toks[k + 1].brk and not toks[k + 1].conj
                      and not toks[k + 1].quote and not toks[k + 1].text.startswith("و")
-                     and self._name_token(toks[k + 1].text))
+                     and (self._name_token(toks[k + 1].text)
+                          or (in_list and toks[k + 1].text in self.words.dir_adj)))
         if in_list:
             if self._boundary(toks, k + 1, starts or {}):
                 return k + 1
@@ -494,6 +496,11 @@ class Geoparser:
         for idx, h in enumerate(hits):
             span = folded.to_original(toks[h.i].start, toks[h.j - 1].end)
             surface = span.text(folded.original)
+            for opening, closing in _BRACKETS:  # «الطريق الدولي (M4)»: close a bracket opened inside the name
+                after = folded.original[span.end:span.end + 1]
+                if surface.count(opening) > surface.count(closing) and after == closing:
+                    span = Span(span.start, span.end + 1)
+                    surface = span.text(folded.original)
             place = chosen[idx]
             out.append(self._mention(h, span, surface, place, hits, chosen, weights))
         return out
@@ -556,7 +563,6 @@ class Geoparser:
 
     def _mention(self, h: Hit, span: object, surface: str, place: Place | None, hits: Sequence[Hit],
                  chosen: Sequence[Place | None], weights: Counter[str]) -> PlaceMention:
-        from marsad.model import Span
 
         assert isinstance(span, Span)
         gaz = self.gazetteer
@@ -585,7 +591,6 @@ class Geoparser:
                             score=1.0 if len(h.ids) == 1 else 0.8)
 
     def _relational_mention(self, h: Hit, span: object, surface: str, place: Place | None) -> PlaceMention:
-        from marsad.model import Span
 
         assert isinstance(span, Span)
         rel = h.relation or ""
@@ -608,6 +613,9 @@ class Geoparser:
             base = "countryside"
         gov = place.governorate
         gov = _COUNTRYSIDE_GOV.get(gov, gov) if gov else gov
+        gov_entry = next((g for g in (self.gazetteer.by_id[x] for x in h.ids) if g.kind == "governorate"), None)
+        if gov_entry is not None:  # «ريف الرقة»: the governorate's canonical name, not the city's GeoNames one
+            place = replace(place, name_en=gov_entry.name_en)
         if (place.kind == "city" and place.population >= 20000) or place.kind == "governorate":
             label = _DIR_EN.get(direction.split("-")[0], "") if "-" not in direction else _compass(direction) + "ern"
             name = f"{label} {place.name_en} countryside".strip()
