@@ -15,7 +15,7 @@ _HANDOVER = re.compile(r"كانت\s+تحت\s+سيطره|اخلت|اخلاها|ت
                        r"بموجب\s+(?:ال)?اتفاق|وفق\s+(?:ال)?اتفاق")
 _CONTINUE = re.compile(r"(?:ناهيك\s+عن|فضلا\s+عن|بالاضافه\s+الي|اضافه\s+الي|كما\s+(?:و)?)")
 _AFTER_CUE = re.compile(r"(?:بعد|اثر|عقب|خلال)\s*$")
-_PAST_STATE = re.compile(r"(?:كان|كانت|كانتا|كانوا)\s+$")
+_PAST_STATE = re.compile(r"(?:كان|كانت|كانتا|كانوا)\s+(?:(?!اليوم|الان|بات|اصبح)\S+\s+){0,4}$")
 # Event types whose agent may be carried over from the previous sentence (a pronoun subject).
 _CARRY = frozenset({"territory", "siege_broken", "siege_imposed", "withdrawal", "reinforcement", "arrests",
                     "non_violent_transfer_of_territory", "evacuation"})
@@ -73,6 +73,7 @@ class FrameBuilder:
     def sentence(self, view: SentenceView, matches: list[TriggerMatch], state: DocState) -> None:
         f = view.analysis.folded
         cues = self.modality.find(f.text, f.to_folded(view.span.start), f.to_folded(view.span.end))
+        matches = [m for m in matches if "protest" in m.rule.type or not self._inside_actor(view, m)]
         spans = [f.to_original(m.start, m.end) for m in matches]
         heads = []
         for m in matches:
@@ -89,9 +90,6 @@ class FrameBuilder:
         territory_seen = False
         for i, (m, trig) in enumerate(zip(matches, spans, strict=True)):
             rule = m.rule
-            if "protest" not in rule.type and any(a.span.start <= heads[i].start and heads[i].end <= a.span.end
-                                                  for a in view.actors):
-                continue  # «تحرير» inside «هيئة تحرير الشام»
             region_end = self._region_end(view, matches, spans, i)
             modality = self.modality_of(view, cues, trig, rule)
             roles = find_roles(view, heads[i], rule, exclude=frozenset(patients))
@@ -119,7 +117,7 @@ class FrameBuilder:
                 controller = self._actor_at(view, trig.end)
                 relative = own.startswith(("التي", "الذي"))
                 held = self._held_places(view, trig, [] if relative else places)
-                past = _PAST_STATE.search(view.gap(max(view.span.start, trig.start - 12), trig.start))
+                past = _PAST_STATE.search(view.gap(max(view.clause_of(trig.start).start, trig.start - 40), trig.start))
                 if own.startswith("كان") or past or rule.control == "was":
                     prev_state = (controller, held)
                     continue
@@ -248,6 +246,14 @@ class FrameBuilder:
         if actor_id in GOVERNMENT or (bloc(actor_id) == "gov" and actor_id == "pro_assad_militias"):
             return "government_regains_territory"
         return "non_state_actor_overtakes_territory"
+
+    @staticmethod
+    def _inside_actor(view: SentenceView, m: TriggerMatch) -> bool:
+        """«تحرير» inside «هيئة تحرير الشام» is a name, not a trigger."""
+        f = view.analysis.folded
+        sp = f.text.find(" ", m.start + 1, m.end)
+        head = f.to_original(m.start, sp if sp > 0 else m.end)
+        return any(a.span.start <= head.start and head.end <= a.span.end for a in view.actors)
 
     @staticmethod
     def _nearest_place(view: SentenceView, trig: Span) -> list[PlaceMention]:
