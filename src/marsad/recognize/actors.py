@@ -35,6 +35,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _SPLIT = re.compile(r"([\W_]+)")
 _MAX_VARIANTS = 32
 _TRIGGER_WINDOW = 3
+_LED_BY = frozenset({"بقياده", "بزعامه"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +193,12 @@ class ActorRecognizer:
                 continue
             entry, strip = best
             sentence = bisect_right(sent_starts, starts[i + entry.lo]) - 1
-            when = sentence_dates.get(sentence, date)
+            stated = sentence_dates.get(sentence)
+            when = stated[1] if stated is not None and stated[0] < starts[i] else date
             hit = self._interpret(entry, toks, i, strip, found, date=when, era=None if when else era,
                                   state_media=state_media, sentence=sentence)
             if hit is not None:
-                self._add(found, hit)
+                self._add(found, hit, words)
                 nxt = i + len(entry.tokens)
             elif entry.rules and entry.rules[0].target == NOT_AN_ACTOR:
                 nxt = i + len(entry.tokens)
@@ -210,10 +212,14 @@ class ActorRecognizer:
         mentions.sort(key=lambda m: (m.span.start, m.span.end, m.actor_id))
         return replace(analysis, actors=tuple(mentions))
 
-    def _add(self, found: list[_Found], hit: _Found) -> None:
+    def _add(self, found: list[_Found], hit: _Found, words: tuple[str, ...]) -> None:
         """Append a hit, merging it with the one before where the two are one actor."""
         if found:
             prev = found[-1]
+            if prev.tok_hi == hit.tok_lo - 1 and words[prev.tok_hi] in _LED_BY:
+                # «التحالف الدولي بقيادة الولايات المتحدة»: the leader is part of the name
+                found[-1] = replace(prev, end=hit.end, tok_hi=hit.tok_hi)
+                return
             adjacent = prev.tok_hi == hit.tok_lo
             if adjacent and hit.adjective and prev.weak:
                 # a nationality adjective names a generic/anaphoric noun: «وزارة الدفاع التركية», «الجيش الروسي»
@@ -221,8 +227,8 @@ class ActorRecognizer:
                                     kind="foreign" if hit.kind == "foreign" else "named", confidence=hit.confidence,
                                     words=prev.words + hit.words, weak=False)
                 return
-            if (adjacent and prev.actor_id.startswith("generic:") and not hit.actor_id.startswith("generic:")
-                    and not hit.conj):
+            if (adjacent and ((prev.weak and prev.kind != "anaphor") or prev.actor_id.startswith("generic:"))
+                    and not hit.actor_id.startswith("generic:") and not hit.conj and not hit.weak):
                 # a partitive: «عناصر تنظيم الدولة», «مسلحي العشائر» name the actor that follows
                 found[-1] = replace(hit, start=prev.start, tok_lo=prev.tok_lo, words=prev.words + hit.words)
                 return
@@ -266,6 +272,12 @@ class ActorRecognizer:
                 toks.places.add(i)
                 continue
             target = self.registry.resolve(rule.target, date=date, era=era)
+            if rule.condition == "state_media" and target is not None:
+                # regime wording names the faction last named («إرهابيي تنظيم داعش … الإرهابيين»)
+                for prev in reversed(found):
+                    if self.kinds.get(prev.actor_id) in ("rebel", "jihadist"):
+                        target = prev.actor_id
+                        break
             if target is None:
                 continue
             target = self.registry.canonical(target)
@@ -277,7 +289,8 @@ class ActorRecognizer:
             else:
                 kind = "named"
             return _Found(start, end, lo, hi, target, kind, rule.confidence, mwords, sentence,
-                          adjective=rule.condition == "after_trigger", weak=rule.kind == "generic",
+                          adjective=rule.condition == "after_trigger",
+                          weak=rule.kind == "generic" or rule.condition == "state_media",
                           conj=strip > 0 and entry.lo == 0 and words[i][0] in "وف")
         return None
 
@@ -343,18 +356,18 @@ def _doc_date(analysis: Analysis, weights: dict[str, float]) -> tuple[dt.date | 
     return None, "transitional" if margin > 0 else "assad"
 
 
-def _sentence_dates(analysis: Analysis, sent_starts: list[int]) -> dict[int, dt.date]:
-    """Sentences that state an absolute date of their own («في أيار 2013 اقتحم الجيش السوري …»): their
-    time-scoped actors are read on that date."""
-    out: dict[int, dt.date] = {}
+def _sentence_dates(analysis: Analysis, sent_starts: list[int]) -> dict[int, tuple[int, dt.date]]:
+    """Sentences that open with an absolute date of their own («في أيار 2013 اقتحم الجيش السوري …»): the
+    time-scoped actors after that date in the sentence are read on it. Value: (folded offset, date)."""
+    out: dict[int, tuple[int, dt.date]] = {}
     for t in analysis.times:
         if t.relative or t.kind != "point" or t.value is None:
             continue
         day = _parse_day(t.value)
         if day is None:
             continue
-        k = bisect_right(sent_starts, analysis.folded.to_folded(t.span.start)) - 1
-        out.setdefault(k, day)
+        pos = analysis.folded.to_folded(t.span.start)
+        out.setdefault(bisect_right(sent_starts, pos) - 1, (pos, day))
     return out
 
 
