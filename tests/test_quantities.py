@@ -156,3 +156,31 @@ def test_stage_is_picklable_and_named() -> None:
     text = "قتل 14 مدنياً في غارات على البلدة."
     a = analyse(text)
     assert clone(a).quantities == a.quantities
+
+
+def test_percent_sign_written_before_the_number() -> None:
+    q = only("تسيطر الفصائل على %35 من مساحة المحافظة.")
+    assert (q.value, q.unit, q.metric) == (35.0, "percent", "share_of_territory")
+
+
+def test_thousands_and_decimal_separators() -> None:
+    assert only("بلغ عدد النازحين 1.250.000 نازح.").value == 1250000.0
+    assert only("يعيش في المخيمات 2,5 مليون لاجئ.").value == 2500000.0
+    assert only("استقبلت البلدة 12.400 نازح.").value == 12400.0
+
+
+def test_resolution_numbers_a_few_words_after_the_word_resolution() -> None:
+    assert quantities("دعا الوزير إلى تطبيق القرار الأممي 2254 دون تأخير.") == []
+
+
+def test_bare_counts_without_noun_or_cue_are_dropped() -> None:
+    assert quantities("ارتفع المؤشر إلى 57 في نهاية الجلسة.") == []
+    q = only("ارتفع عدد القتلى إلى 57 مع انتشال جثث جديدة.")
+    assert (q.metric, q.value, q.noun) == ("fatalities", 57.0, None)
+
+
+def test_fighters_killed_are_fatalities() -> None:
+    q = only("أعلن الجيش مقتل 23 إرهابيا في اشتباكات بالريف الشرقي.")
+    assert (q.metric, q.value) == ("fatalities", 23.0)
+    q = only("أصيب 4 جنود في هجوم على الحاجز.")
+    assert (q.metric, q.value) == ("injured", 4.0)

@@ -223,3 +223,15 @@ def test_stage_is_picklable_and_named() -> None:
     clone = pickle.loads(pickle.dumps(stage))
     text = "قتل مدنيان أمس في قصف على البلدة."
     assert clone(analyse(text, REF)).times == analyse(text, REF).times
+
+
+def test_day_and_month_of_last_year() -> None:
+    t = one("وقع الهجوم في 5 تموز من العام الماضي على القرية.", "5 تموز من العام الماضي", dt.date(2018, 9, 1))
+    assert t.value == "2017-07-05"
+    t = one("جرت الانتخابات في شهر أيار من العام الجاري.", "شهر أيار من العام الجاري", dt.date(2018, 9, 1))
+    assert t.value == "2018-05"
+
+
+def test_last_hours_are_a_vague_duration() -> None:
+    t = one("قتل 9 مدنيين خلال الساعات الـ24 الماضية.", "خلال الساعات الـ24 الماضية", REF)
+    assert (t.kind, t.value) == ("duration", None)

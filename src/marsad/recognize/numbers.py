@@ -84,6 +84,8 @@ def load_number_words(*, user_dir: Path | None = None) -> tuple[NumberWord, ...]
 
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MULTI_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
+_COMMA_DECIMAL = re.compile(r"\d{1,3},\d{1,2}")
 
 
 def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None = None) -> str:
@@ -138,6 +140,11 @@ class NumberFinder:
                 d = self.digits_re.match(w)
                 if d is None:
                     continue
+                value = float(d.group().replace(",", ""))
+                if _MULTI_DOT.fullmatch(w) or _COMMA_DECIMAL.fullmatch(w):  # «1.200.000», «2,5»
+                    value = float(w.replace(".", "")) if "." in w else float(w.replace(",", "."))
+                    d = _MULTI_DOT.match(w) or _COMMA_DECIMAL.match(w)
+                    assert d is not None
                 e = s + d.end()
                 after = text[e] if e < len(text) else " "
                 if (before.isascii() and before.isalpha()) or before in ".," or (after.isascii() and after.isalnum()):
@@ -147,8 +154,7 @@ class NumberFinder:
                     k -= 1
                 if s - k > 3:  # «كوردستان24» is a name; «بـ19», «ال24» carry a clitic
                     continue
-                tokens.append(_Token(s, e, "digits", float(d.group().replace(",", "")),
-                                     s - k == 1 and before == "و"))
+                tokens.append(_Token(s, e, "digits", value, s - k == 1 and before == "و"))
                 continue
             wa = False
             if before.isalnum():  # inside a word, unless after a one-letter clitic «و»/«ب»

@@ -78,6 +78,7 @@ class QuantityPatterns:
     hedge_before: re.Pattern[str]
     hedge_after: re.Pattern[str]
     identifier: re.Pattern[str]
+    identifier_far: re.Pattern[str]
     skip_after: re.Pattern[str]
     unit_keys: dict[str, tuple[str, int]]
 
@@ -103,6 +104,7 @@ def _build(lex: QuantityLexicon) -> QuantityPatterns:
         hedge_before=re.compile(rf"(?<!\w)[وب]?(?:{_groups(hedges_before)})\s*\(?\s*$"),
         hedge_after=re.compile(rf"\s*\)?\s*,?\s*(?:{_groups(c['hedge_after'])})(?!\w)"),
         identifier=re.compile(rf"(?<!\w)[وفبل]?(?:{_groups(c['identifier'])})\s*-?\s*\(?\s*$"),
+        identifier_far=re.compile(rf"(?<!\w)[وفبل]?(?:{_groups(c['identifier_far'])})(?:\s+\w+){{1,3}}\s*\(?\s*$"),
         skip_after=re.compile(rf"\s*(?:{_groups(c['skip_after'])})(?!\w)"),
         unit_keys=unit_keys,
     )
@@ -150,12 +152,17 @@ class QuantityRecognizer:
             return None
         if p.identifier.search(text, max(0, s - 24), s) or p.skip_after.match(text, e):
             return None
+        if num.kind == "digits" and p.identifier_far.search(text, max(0, s - 40), s):
+            return None
         um = p.unit.match(text, e)
         unit = "count"
         end = e
+        start = s
         if um is not None:
             unit = "percent" if um.lastgroup == "u_percent_sign" else p.unit_keys[um.lastgroup or ""][0]
             end = um.end()
+        elif s and text[s - 1] == "%" and num.kind == "digits":  # «%40»: the sign put first by bidi editing
+            unit, start = "percent", s - 1
         value = num.value
         assert value is not None
         if num.kind == "fraction":
@@ -172,8 +179,10 @@ class QuantityRecognizer:
         if num.dotted_thousands and (unit == "km2" or (unit == "count" and noun_class is not None)):
             value = num.thousands_value or value
         metric = self._metric(text, s, end, lo, hi, unit, noun_class)
-        hedge, hstart = self._hedge(text, s, (noun_span[1] if noun_span else end), lo)
-        start = hstart if hstart is not None else s
+        if metric is None:
+            return None  # a bare count with no noun and no cue says nothing we can use
+        hedge, hstart = self._hedge(text, start, (noun_span[1] if noun_span else end), lo)
+        start = hstart if hstart is not None else start
         span = analysis.folded.to_original(start, end)
         noun = None
         if noun_span is not None and noun_word is not None:
@@ -199,14 +208,16 @@ class QuantityRecognizer:
         if word in _FUNCTION_WORDS:
             return None, None, None
         cm = self.patterns.noun_class.fullmatch(word)
-        cls = cm.lastgroup if cm else None
-        return word, (nm.start("n"), nm.end("n")), cls or "thing"
+        if cm is None:
+            return None, None, None
+        return word, (nm.start("n"), nm.end("n")), cm.lastgroup
 
     def _share_near(self, text: str, pos: int, lo: int, hi: int) -> bool:
         a, b = max(lo, pos - self.share_window), min(hi, pos + self.share_window)
         return self.patterns.share.search(text, a, b) is not None
 
-    def _metric(self, text: str, s: int, e: int, lo: int, hi: int, unit: str, noun_class: str | None) -> str:
+    def _metric(self, text: str, s: int, e: int, lo: int, hi: int, unit: str,
+                noun_class: str | None) -> str | None:
         if unit == "percent":
             return "share_of_territory" if self._share_near(text, s, lo, hi) else "other"
         if unit == "km2":
@@ -218,8 +229,6 @@ class QuantityRecognizer:
         if noun_class in _PERSON_METRICS or noun_class == "other":
             return noun_class
         allowed = _ARMED_METRICS if noun_class == "armed" else _PERSON_METRICS
-        if noun_class == "thing":
-            return "other"
         best: tuple[int, str] | None = None
         a, b = max(lo, s - self.context_window), min(hi, e + self.context_window)
         for m in self.patterns.context.finditer(text, a, b):
@@ -230,7 +239,9 @@ class QuantityRecognizer:
             dist = len(gap) + 25 * sum(gap.count(ch) for ch in ",;")
             if best is None or dist < best[0]:
                 best = (dist, key)
-        return best[1] if best else "other"
+        if best is not None:
+            return best[1]
+        return None if noun_class is None else "other"
 
     def _hedge(self, text: str, s: int, e: int, lo: int) -> tuple[str | None, int | None]:
         hm = self.patterns.hedge_before.search(text, max(lo, s - 30), s)

@@ -55,6 +55,9 @@ def shift_months(y: int, m: int, k: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
+_STEP = {"past": -1, "next": 1}
+
+
 def _ym(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
@@ -142,8 +145,12 @@ def _dmy(c: Cand, m: re.Match[str], ref: dt.date | None, lm: tuple[int, int] | N
         return Resolved(None, "day")
     stated = m.group("year")
     rel = _rel_key(lex, m.group("rel"))
-    if rel == "current" and ref is not None and (month, day) != (0, 0):
-        year: int | None = ref.year
+    yrel = _rel_key(lex, m.group("yrel"))
+    year: int | None
+    if yrel is not None:
+        year = None if ref is None else ref.year + _STEP.get(yrel, 0)
+    elif rel == "current" and ref is not None:
+        year = ref.year
     else:
         year = int(stated) if stated else _year_for(month, day, rel, ref, lm)
     if year is None:
@@ -164,6 +171,9 @@ def _month(c: Cand, m: re.Match[str], ref: dt.date | None, lm: tuple[int, int] |
            f: NumberFinder) -> Resolved:
     month = lex.months[_norm(m.group("mon"))][0]
     rel = _rel_key(lex, m.group("rel"))
+    yrel = _rel_key(lex, m.group("yrel"))
+    if yrel is not None:
+        return Resolved(None if ref is None else _ym(ref.year + _STEP.get(yrel, 0), month), "month", relative=True)
     if ref is None:
         if lm is not None and rel in (None, "same"):
             return Resolved(_ym(lm[0], month), "month", relative=True)

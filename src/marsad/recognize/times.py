@@ -118,6 +118,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
     numwords = _alt(f for f, (k, _) in finder.words.items() if k in ("unit", "ten", "hundred", "dual", "teen_unit"))
     num = rf"(?:ال\s*)?\d+(?:\.\d+)?|عده|بضعه|بضع|{numwords}(?:\s+(?:و\s*)?{numwords})*"
     since_until = _alt(list(w["since"]) + list(w["until"]))
+    yrel = rf"(?:\s+من)?\s+(?:العام|السنه)\s+(?P<yrel>{rel}){_WE}"
     pats: dict[str, Any] = dict(
         numeric=re.compile(
             r"(?<![\d/.\-:])(?:(?P<y1>(?:19|20)\d{2})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})"
@@ -125,12 +126,12 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
             r"|(?P<y4>(?:19|20)\d{2})-(?P<m4>0[1-9]|1[0-2])(?![\d\-/]))(?![\d/\-]|\.\d)"),
         dmy=re.compile(
             rf"{_WB}(?:(?P<wd>{weekday})\s*,?\s*)?(?:يوم\s+)?{day}\s*(?:من\s+)?(?:(?:شهر|الشهر)\s+)?{mpair}"
-            rf"(?:\s*,?\s*(?:من\s+)?(?:(?:عام|العام|سنه)\s+)?{year}|\s+(?P<rel>{rel}){_WE})?"),
+            rf"(?:\s*,?\s*(?:من\s+)?(?:(?:عام|العام|سنه)\s+)?{year}|{yrel}|\s+(?P<rel>{rel}){_WE})?"),
         my=re.compile(
             rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:(?:شهر|الشهر)\s+)?{mpair}\s*,?\s*"
             rf"(?:(?:من\s+)?(?:عام|العام|سنه)\s+)?{year}"),
         month=re.compile(
-            rf"{_WB}(?:(?P<edge>{edge})\s+)?(?P<shahr>(?:شهر|الشهر)\s+)?{mpair}(?:\s+(?P<rel>{rel}){_WE})?"),
+            rf"{_WB}(?:(?P<edge>{edge})\s+)?(?P<shahr>(?:شهر|الشهر)\s+)?{mpair}(?:{yrel}|\s+(?P<rel>{rel}){_WE})?"),
         year=re.compile(rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:عام|العام|سنه|السنه|عامي|لعام)\s+{year}"),
         bare_year=re.compile(rf"{year}" r"(?=\s*(?:[,.;:)\"'\-]|$|و(?!\w)))"),
         relunit=re.compile(
@@ -148,7 +149,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
         weekday_tail=re.compile(rf"\s*[,(\"]?\s*(?P<wd>{weekday})\s*\)?(?!\w)"),
         period=re.compile(
             rf"{_WB}(?P<prep>{preps})\s+(?:(?P<hedge>{hedge})\s+)?(?:(?P<num>{num})\s*)?(?:ال)?(?P<unit>{unit})"
-            rf"(?:\s+(?:عده|(?P<rel>{rel}|الاخيره|الاخير|الاولي)))?{_WE}"),
+            rf"(?:\s+ال\s*\d+)?(?:\s+(?:عده|(?P<rel>{rel}|الاخيره|الاخير|الاولي)))?{_WE}"),
         prep_before=re.compile(rf"(?:^|(?<=\W))(?P<prep>{since_until})(?:\s+تاريخ)?\s*$"),
         clock=re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"),
         dateline_cue=re.compile(r"نشر|تاريخ|بتاريخ|date|تحديث|updated|published|posted", re.IGNORECASE),
