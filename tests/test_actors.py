@@ -333,3 +333,35 @@ def test_foreign_adjective_specifies_a_generic_noun() -> None:
     got = run("قالت قوات الاحتلال الأمريكي إنها قصفت مواقع.", D2017)
     assert [(m.actor_id, m.surface) for m in got] == [("united_states", "قوات الاحتلال الأمريكي")]
     assert ids("توغلت قوات الاحتلال في ريف القنيطرة.", D2025) == ["israel"]
+
+
+def test_regime_wording_names_the_faction_last_named() -> None:
+    text = "ونقلت سانا أن وحدات الجيش قضت على إرهابيي تنظيم داعش في البادية. وقال المصدر إن الإرهابيين فروا."
+    got = ids(text, D2017)
+    assert got == ["syria_government_assad", "islamic_state", "islamic_state"]
+
+
+def test_bare_factions_follow_the_factions_last_named() -> None:
+    text = "سيطرت فصائل الجيش الوطني السوري على البلدة، وتواصل الفصائل تقدمها نحو القرى المجاورة."
+    assert ids(text, dt.date(2019, 10, 15)) == ["syrian_national_army", "syrian_national_army"]
+    assert ids("هاجمت الفصائل مواقع النظام.", D2017) == ["syrian_opposition", "syria_government_assad"]
+    # after the factions dissolved (2025-01-29) a bare «الفصائل» is no longer the opposition
+    assert ids("اشتبكت قوات الأمن مع الفصائل المحلية.", D2025) == [
+        "syria_government_transitional", "generic:armed_groups"]
+
+
+def test_led_by_joins_the_name() -> None:
+    got = run("قصف طيران التحالف الدولي بقيادة الولايات المتحدة مواقع التنظيم.", D2017)
+    assert [(m.actor_id, m.surface) for m in got] == [
+        ("us_led_coalition", "طيران التحالف الدولي بقيادة الولايات المتحدة"), ("islamic_state", "التنظيم")]
+
+
+def test_a_date_after_the_mention_does_not_rescope_it() -> None:
+    text = "قال قائد الجيش السوري إن الخطة وضعت في تشرين الأول 2022."
+    got = _with_times(text, [("تشرين الأول 2022", "2022-10")], D2025)
+    assert [m.actor_id for m in got] == ["syria_government_transitional"]
+
+
+def test_tribal_notables_are_not_fighters() -> None:
+    assert ids("جرى الاتفاق برعاية وجهاء العشائر.", D2017) == []
+    assert ids("هاجم مقاتلو العشائر حاجزاً.", D2025) == ["bedouin_tribal_fighters"]
