@@ -130,7 +130,8 @@ class ShareIndex:
     iv_start: np.ndarray
     iv_end: np.ndarray
     iv_actor: np.ndarray
-    iv_sources: tuple[tuple[int, ...], ...]
+    iv_src_ptr: np.ndarray  # int64 (intervals + 1): interval i's source ids are iv_src_ids[ptr[i]:ptr[i+1]]
+    iv_src_ids: np.ndarray  # int32
     cand_unit: np.ndarray  # (atoms, K) unit index; len(unit_ids) = no candidate
     cand_tier: np.ndarray  # (atoms, K)
     units_unlocated: tuple[str, ...]
@@ -187,7 +188,7 @@ class ShareIndex:
         actor_rows.sort(key=lambda r: (-r.area_km2, r.bloc))
         unknown_row = ShareRow(UNKNOWN, "unknown / unattributed", (), unknown, pct(unknown))
         ivs = np.unique(chosen[chosen >= 0])
-        sources = {s for i in ivs for s in self.iv_sources[int(i)]}
+        n_sources = self._count_sources(ivs)
         denominator = ("all of Syria: the sum of the cells (country outline clipped to the governorates)"
                        if metric == "total" else
                        f"populated Syria: the parts of the cells within {self.model.populated_km:g} km of their "
@@ -199,7 +200,17 @@ class ShareIndex:
             settlements=len(self.model.settlements), atoms=len(self.model.atoms),
             units_used=len(self.unit_ids) - len(self.units_unlocated), units_unlocated=self.units_unlocated)
         return ShareResult(day, metric, (*rows, unknown_row), (*actor_rows, unknown_row), unknown, pct(unknown),
-                           denom, len(sources), int(ivs.size), method)
+                           denom, n_sources, int(ivs.size), method)
+
+    def _count_sources(self, ivs: np.ndarray) -> int:
+        """Distinct sources behind a set of intervals (vectorised over the flat source table)."""
+        if ivs.size == 0:
+            return 0
+        starts = self.iv_src_ptr[ivs]
+        lengths = self.iv_src_ptr[ivs + 1] - starts
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        idx = np.arange(int(lengths.sum())) + offsets
+        return int(np.unique(self.iv_src_ids[idx]).size)
 
     def actor_of(self, index: int) -> str | None:
         return self.actors[index] if index >= 0 else None
@@ -256,8 +267,10 @@ def build_share_index(timeline: Timeline, model: AreaModel, *, geo: GeoContext |
     iv_end = np.fromiter((iv.valid_to.toordinal() if iv.valid_to else OPEN_END for iv in ivs), dtype=np.int32,
                          count=len(ivs))
     iv_actor = np.fromiter((aidx[iv.actor] for iv in ivs), dtype=np.int32, count=len(ivs))
-    iv_sources = tuple(tuple(sorted({src_ids.setdefault(r.source, len(src_ids)) for r in iv.supporting}))
-                       for iv in ivs)
+    per_iv = [sorted({src_ids.setdefault(r.source, len(src_ids)) for r in iv.supporting}) for iv in ivs]
+    iv_src_ptr = np.zeros(len(ivs) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in per_iv], out=iv_src_ptr[1:])
+    iv_src_ids = np.fromiter((s for x in per_iv for s in x), dtype=np.int32, count=int(iv_src_ptr[-1]))
     per_atom: list[list[tuple[int, int]]] = [[] for _ in model.atoms]
     for uid, (atoms, tier) in located.items():
         for a in atoms:
@@ -269,5 +282,5 @@ def build_share_index(timeline: Timeline, model: AreaModel, *, geo: GeoContext |
         for j, (u, t) in enumerate(cands):
             cand_unit[a, j] = u
             cand_tier[a, j] = t
-    return ShareIndex(model, unit_ids, actors, iv_unit, iv_start, iv_end, iv_actor, iv_sources, cand_unit,
+    return ShareIndex(model, unit_ids, actors, iv_unit, iv_start, iv_end, iv_actor, iv_src_ptr, iv_src_ids, cand_unit,
                       cand_tier, tuple(unlocated), timeline.rule.describe(), timeline.revision, aidx)
