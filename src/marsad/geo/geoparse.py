@@ -17,6 +17,7 @@ Candidates are ranked with the document's context: governorates already stated (
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -80,6 +81,9 @@ class Hit:
     sibling: int = -1  # index (in the hit list) of the known place an unknown list item sits beside
 
 
+_new_tok = tuple.__new__  # builds a Tok without the Python-level NamedTuple constructor (tokenizing is hot)
+
+
 def tokenize(folded: Folded) -> list[Tok]:
     """Word tokens with the punctuation between them recorded as flags; a detached «و» becomes ``conj``."""
     out: list[Tok] = []
@@ -101,7 +105,7 @@ def tokenize(folded: Folded) -> list[Tok]:
         if word == "و":
             conj = True
             continue
-        out.append(Tok(start, pos, word, sep, brk, quote, conj))
+        out.append(_new_tok(Tok, (start, pos, word, sep, brk, quote, conj)))
         conj = sep = brk = quote = False
     return out
 
@@ -316,16 +320,21 @@ class Geoparser:
         """Candidate hits over the folded text, outside the ``exclude`` folded ranges."""
         toks = tokenize(folded)
         n = len(toks)
+        blocked = [False] * n
         if exclude:
-            blocked = [any(s < t.end and t.start < e for s, e in exclude) for t in toks]
-        else:
-            blocked = [False] * n
+            starts = [t.start for t in toks]
+            for s, e in exclude:
+                k = max(bisect.bisect_right(starts, s) - 1, 0)
+                while k < n and toks[k].start < e:
+                    if toks[k].end > s:
+                        blocked[k] = True
+                    k += 1
         trig = self.triggers
+        cands = [k for k, t in enumerate(toks) if not trig.isdisjoint(stems(t.text)) and not blocked[k]]
         hits: list[Hit] = []
         i = 0
-        while i < n:
-            if blocked[i] or trig.isdisjoint(stems(toks[i].text)):
-                i += 1
+        for i in cands:
+            if hits and i < hits[-1].j:
                 continue
             options: list[list[Hit]] = []
             j, ids = self.match(toks, i)
@@ -335,13 +344,12 @@ class Geoparser:
             for found in (self._typed(toks, i), self._relational(toks, i)):
                 if found:
                     options.append(found)
-            options = [o for o in options if not any(blocked[k] for h in o for k in range(h.i, h.j))]
+            if exclude:
+                options = [o for o in options if not any(blocked[k] for h in o for k in range(h.i, h.j))]
             if not options:
-                i += 1
                 continue
             best = max(options, key=lambda o: (o[-1].j, -options.index(o)))
             hits.extend(best)
-            i = max(best[-1].j, i + 1)
         hits = [h for h in hits if not self._excluded(folded, toks, h)]
         hits = self._lists(toks, hits, blocked)
         hits = [h for h in hits if not h.ambiguous]
