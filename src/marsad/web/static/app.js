@@ -38,12 +38,13 @@
   function typeColour(type) { return (TYPES[type] || TYPES.other)[2]; }
   function actorLabel(id) {
     if (!id) return "";
+    if (id === "unknown") return t("unknown_area");
     const a = S.actors[id];
     if (!a) return id;
     return (S.lang === "ar" ? a.name_ar || a.name_en : a.name_en || a.name_ar) || id;
   }
   function actorColour(id) {
-    if (!id) return "#999";
+    if (!id || id === "unknown") return "#9aa5b1";
     if (ACTOR_COLOURS[id]) return ACTOR_COLOURS[id];
     let h = 0;
     for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
@@ -124,8 +125,9 @@
     }),
     control: L.geoJSON(null, {
       pane: "control",
-      style: (f) => ({ color: actorColour(controller(f)), weight: 1, fillColor: actorColour(controller(f)),
-                       fillOpacity: 0.38 }),
+      style: (f) => (controller(f) === "unknown"
+        ? { stroke: false, fill: false, interactive: false }
+        : { color: actorColour(controller(f)), weight: 1, fillColor: actorColour(controller(f)), fillOpacity: 0.42 }),
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 9, className: "control-point", pane: "control" }),
       onEachFeature: (f, layer) => layer.bindTooltip(
         `${esc(f.properties.name || f.properties.unit || "")} — ${esc(actorLabel(controller(f)))}`),
@@ -143,7 +145,7 @@
   layers.sieges.addTo(map);
   layers.sites.addTo(map);
   layers.events.addTo(map);
-  const legendControl = L.control({ position: "bottomleft" });
+  const legendControl = L.control({ position: "bottomright" });
   legendControl.onAdd = () => {
     const div = L.DomUtil.create("div", "legend");
     div.id = "legend";
@@ -214,6 +216,11 @@
     }
     return "<mark>" + esc(text) + "</mark>";
   }
+  function dateLabel(ev) {
+    if (ev.date) return ev.date;
+    if (ev.published) return `${ev.published} (${t("report_date")})`;
+    return t("unknown");
+  }
   function placeLabel(ev) {
     const p = ev.place;
     if (!p) return t("unknown");
@@ -232,7 +239,7 @@
     return `<li class="event-card${S.selected === ev.id ? " selected" : ""}" data-id="${esc(ev.id)}"
               style="--type-colour:${typeColour(ev.type)}" tabindex="0">
       <div class="event-head"><span class="badge">${esc(typeLabel(ev.type))}</span>
-        <span class="meta">${esc(ev.date || t("unknown"))}</span></div>
+        <span class="meta">${esc(dateLabel(ev))}</span></div>
       <div class="meta"><b>${esc(actorsLabel(ev))}</b> · ${esc(placeLabel(ev))}</div>
       <p class="evidence" dir="rtl" lang="ar">${evidenceHTML(ev)}</p>
       <div class="source-link">${esc(t("source"))}: ${sourceHTML(ev)}</div>
@@ -263,7 +270,7 @@
         <p class="evidence" id="detail-evidence" dir="rtl" lang="ar">${evidenceHTML(ev)}</p></div>
       <dl>
         <dt>${esc(t("actors"))}</dt><dd>${esc(actorsLabel(ev))}</dd>
-        <dt>${esc(t("date"))}</dt><dd>${esc(ev.date || t("unknown"))}</dd>
+        <dt>${esc(t("date"))}</dt><dd>${esc(dateLabel(ev))}</dd>
         <dt>${esc(t("precision"))}</dt><dd>${esc(prec)}</dd>
         <dt>${esc(t("place"))}</dt><dd>${esc(placeLabel(ev))}</dd>
         ${ev.fatalities != null ? `<dt>${esc(t("fatalities"))}</dt><dd>${fmtNumber(ev.fatalities)}</dd>` : ""}
@@ -371,7 +378,8 @@
     }
     for (const [actor, values] of Object.entries(s.series)) {
       const pts = values.map((v, i) => `${chartX(s.dates[i]).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-      html += `<polyline points="${pts}" fill="none" stroke="${actorColour(actor)}" stroke-width="2.2"
+      const dash = actor === "unknown" ? ' stroke-dasharray="4 3"' : "";
+      html += `<polyline points="${pts}" fill="none" stroke="${actorColour(actor)}" stroke-width="2.2"${dash}
                  vector-effect="non-scaling-stroke"><title>${esc(actorLabel(actor))}</title></polyline>`;
     }
     html += `<line id="chart-cursor" y1="4" y2="146" stroke="#14324a" stroke-width="1.5" stroke-dasharray="3 3"
@@ -420,8 +428,8 @@
       layers.sites.clearLayers();
       for (const s of sites.items) {
         if (s.lat == null || s.lon == null) continue;
-        const icon = L.divIcon({ className: "site-icon", iconSize: [16, 16],
-                                 html: `<span style="color:${actorColour(s.holder)}">◆</span>` });
+        const icon = L.divIcon({ className: "site-icon" + (s.holder ? "" : " unheld"), iconSize: [14, 14],
+                                 html: `<span style="color:${s.holder ? actorColour(s.holder) : "#7b8794"}">◆</span>` });
         L.marker([s.lat, s.lon], { icon })
           .bindTooltip(`${esc(S.lang === "ar" ? s.name_ar || s.name : s.name || s.name_ar)} — ${esc(t("holder"))}: ` +
                        `${esc(s.holder ? actorLabel(s.holder) : t("unknown"))}`)
@@ -500,6 +508,13 @@
     updateExportLinks();
     document.body.dataset.ready = "1";
   }
-  window.marsad = { reload: () => { loadClusters(); loadList(false); loadControl(); loadSeries(); }, state: S, map };
+  async function reload() {
+    S.meta = await api("/api/meta", {});
+    for (const a of S.meta.actors) S.actors[a.id] = a;
+    fillFilterOptions();
+    setupSlider();
+    await Promise.all([loadClusters(), loadList(false), loadControl(), loadSeries(), loadStatic()]);
+  }
+  window.marsad = { reload, state: S, map };
   init().catch((err) => { console.error(err); document.body.dataset.error = String(err); });
 })();
