@@ -365,3 +365,15 @@ def test_a_date_after_the_mention_does_not_rescope_it() -> None:
 def test_tribal_notables_are_not_fighters() -> None:
     assert ids("جرى الاتفاق برعاية وجهاء العشائر.", D2017) == []
     assert ids("هاجم مقاتلو العشائر حاجزاً.", D2025) == ["bedouin_tribal_fighters"]
+
+
+def test_sources_get_low_confidence_and_are_left_out_of_the_actor_list() -> None:
+    from marsad.recognize.actors import reported_actor_ids
+
+    text = "وبحسب الأمم المتحدة نزح آلاف المدنيين بعد أن قصفت قوات النظام البلدة، وقال مصدر في المعارضة إن …"
+    doc = Document(id="t", text=text, published=D2017)
+    analysis = _recognizer()(Analysis(document=doc, folded=fold(text), sentences=Segmenter()(text),
+                                      reference_date=D2017))
+    conf = {m.actor_id: m.confidence for m in analysis.actors}
+    assert conf["un"] < 0.45 and conf["syrian_opposition"] < 0.45 and conf["syria_government_assad"] == 1.0
+    assert reported_actor_ids(analysis, ActorRegistry.load()) == ("civilians", "syria_government_assad")

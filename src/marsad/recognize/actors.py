@@ -29,13 +29,15 @@ from marsad.recognize.actors_registry import (
 )
 from marsad.recognize.base import Analysis
 
-__all__ = ["ActorInfo", "ActorRecognizer", "ActorRegistry", "make_actor_recognizer"]
+__all__ = ["ActorInfo", "ActorRecognizer", "ActorRegistry", "make_actor_recognizer", "reported_actor_ids"]
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SPLIT = re.compile(r"([\W_]+)")
 _MAX_VARIANTS = 32
 _TRIGGER_WINDOW = 3
 _LED_BY = frozenset({"بقياده", "بزعامه"})
+_SOURCE_CONFIDENCE = 0.4
+REPORT_MIN_CONFIDENCE = 0.45  # above a source-only citation («بحسب الأمم المتحدة»)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,7 @@ class ActorRecognizer:
     any_keys: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
     place_names: frozenset[str] = frozenset()
+    source_words: frozenset[str] = frozenset()
     kinds: dict[str, str] = field(default_factory=dict)
     name: str = "actors"
 
@@ -288,11 +291,21 @@ class ActorRecognizer:
                 kind = "foreign"
             else:
                 kind = "named"
-            return _Found(start, end, lo, hi, target, kind, rule.confidence, mwords, sentence,
+            confidence = rule.confidence
+            if self._is_source(words, i):
+                confidence = min(confidence, _SOURCE_CONFIDENCE)
+            return _Found(start, end, lo, hi, target, kind, confidence, mwords, sentence,
                           adjective=rule.condition == "after_trigger",
                           weak=rule.kind == "generic" or rule.condition == "state_media",
                           conj=strip > 0 and entry.lo == 0 and words[i][0] in "وف")
         return None
+
+    def _is_source(self, words: tuple[str, ...], i: int) -> bool:
+        """The actor is cited as a source («بحسب الأمم المتحدة», «وفق النظام», «مصادر في المعارضة»)."""
+        j = i - 1
+        if j >= 1 and words[j] in ("في", "من", "لدى", "ل"):
+            j -= 1
+        return j >= 0 and words[j] in self.source_words
 
     def _as_place(self, toks: _Tokens, i: int, strip: int) -> bool:
         """A country or capital standing as a place: after a place word («في/إلى/من/داخل»), with a preposition
@@ -417,6 +430,7 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
     triggers: set[str] = set()
     place_words: set[str] = set()
     place_names: set[str] = set()
+    source_words: set[str] = set()
     for cue in registry.cues:
         tokens, _, _ = _split_surface(cue.surface)
         if not tokens:
@@ -429,6 +443,9 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
             continue
         if cue.cue == "place_name":
             place_names.update(form for form, _ in _prefixed_forms(tokens[-1]))
+            continue
+        if cue.cue == "source_before":
+            source_words.update(form for form, _ in _prefixed_forms(tokens[-1]))
             continue
         for variant in _token_variants(tokens, variant_rules):
             cue_groups.setdefault(variant, []).append(cue)
@@ -451,5 +468,20 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
     return ActorRecognizer(registry=registry, index=final_index, cue_index=final_cues, triggers=frozenset(triggers),
                            keys=frozenset(final_index), cue_keys=frozenset(final_cues),
                            any_keys=frozenset(final_index) | frozenset(final_cues), place_words=frozenset(place_words),
-                           place_names=frozenset(place_names),
+                           place_names=frozenset(place_names), source_words=frozenset(source_words),
                            kinds={i: a.kind for i, a in registry.actors.items()})
+
+
+def reported_actor_ids(analysis: Analysis, registry: ActorRegistry, *,
+                       min_confidence: float = REPORT_MIN_CONFIDENCE) -> tuple[str, ...]:
+    """The document's actor list: canonical (core) ids with a mention outside page chrome whose confidence is at
+    least ``min_confidence`` (an actor only cited as a source is left out), in order of first mention."""
+    chrome = [s.span for s in analysis.sentences if s.chrome]
+    out: dict[str, None] = {}
+    for m in analysis.actors:
+        if m.confidence < min_confidence or not registry.is_core(m.actor_id):
+            continue
+        if any(c.contains(m.span) for c in chrome):
+            continue
+        out.setdefault(m.actor_id, None)
+    return tuple(out)

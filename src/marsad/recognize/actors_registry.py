@@ -35,7 +35,8 @@ ActorKindName = Literal[
 _ACTOR_KINDS = frozenset(ActorKindName.__args__)  # type: ignore[attr-defined]
 _MENTION_KINDS = frozenset({"named", "generic", "foreign"})
 _CONDITIONS = frozenset({"", "state_media", "after_trigger", "not_after_place"})
-_CUES = frozenset({"era:assad", "era:transitional", "state_media", "trigger", "place_before", "place_name"})
+_CUES = frozenset({"era:assad", "era:transitional", "state_media", "trigger", "place_before", "place_name",
+                   "source_before"})
 _ERAS = frozenset({"assad", "transitional"})
 NOT_AN_ACTOR = "-"
 
