@@ -226,7 +226,7 @@ class Geoparser:
         explicit = kind == "governorate" or bool(rel)
         j, ids = self.match(toks, i + 1, [toks[i + 1].text])
         if j < 0 and not rel:
-            j, ids = self.unknown_name(toks, i + 1, in_list=True), ()
+            j, ids = self.unknown_name(toks, i + 1, in_list=True, typed=True), ()
         if j < 0:
             return []
         first = Hit(i, j, ids, hkind, how, rel, explicit=explicit)
@@ -235,7 +235,7 @@ class Geoparser:
         forms = [toks[j].text] if toks[j].conj else [toks[j].text[1:]]
         j2, ids2 = self.match(toks, j, forms)
         if j2 < 0 and not rel:
-            j2, ids2 = self.unknown_name(toks, j, in_list=True), ()
+            j2, ids2 = self.unknown_name(toks, j, in_list=True, typed=True), ()
         if j2 < 0:
             return [first]
         second = Hit(j, j2, ids2, hkind, how, rel, explicit=explicit)
@@ -256,7 +256,7 @@ class Geoparser:
                 if j > 0:
                     j, _ = self._dirs(toks, j, {a: a for a in w.site_adj}, 2)
                     return [Hit(i, j, ids, kind, "typed", explicit=kind == "governorate")]
-                end = self.unknown_name(toks, i + 1, strict=kind == "region")
+                end = self.unknown_name(toks, i + 1, strict=kind == "region", typed=True)
                 return [Hit(i, end, (), kind, "typed")] if end > 0 else []
             if s in w.plural:
                 kind = w.plural[s]
@@ -268,7 +268,7 @@ class Geoparser:
         return []
 
     def unknown_name(self, toks: Sequence[Tok], k: int, *, strict: bool = False, in_list: bool = False,
-                     starts: dict[int, int] | None = None) -> int:
+                     starts: dict[int, int] | None = None, typed: bool = False) -> int:
         """End of an unknown toponym starting at ``k`` (one or two tokens), or -1.
 
         In a list (``in_list``) the name must end at a list boundary; a leading «و» (and «ب» before «ال»)
@@ -283,7 +283,7 @@ class Geoparser:
                 first = first[1:]
             if first.startswith(("بال", "لل")) and len(first) > 4:
                 first = first[1:]
-        if not self._name_token(first):
+        if not self._name_token(first, typed=typed):
             return -1
         second_ok = (k + 1 < n and not toks[k + 1].sep and not toks[k + 1].brk and not toks[k + 1].conj
                      and not toks[k + 1].quote and not toks[k + 1].text.startswith("و")
@@ -302,9 +302,10 @@ class Geoparser:
             return -1
         return end
 
-    def _name_token(self, tok: str) -> bool:
+    def _name_token(self, tok: str, *, typed: bool = False) -> bool:
+        """Can ``tok`` be (the start of) an unknown toponym? A type word before it vouches for ambiguous words."""
         w = self.words
-        if not _name_like(tok) or tok in w.ambiguous or tok.endswith(_PRONOUN_SUFFIXES):
+        if not _name_like(tok) or (tok in w.ambiguous and not typed) or tok.endswith(_PRONOUN_SUFFIXES):
             return False
         return not any(w.is_cue(f) for f in (tok, *stems(tok)))
 
@@ -533,6 +534,8 @@ class Geoparser:
             return
         for idx, p in enumerate(chosen):
             if p is None or p.kind not in ("village", "town") or p.population >= 20000 or p.lat is None:
+                continue
+            if not p.place_id.startswith("gn:"):  # curated and imported entries were chosen on purpose
                 continue
             if not p.governorate or p.governorate == top or strong.get(p.governorate, 0) - own[idx] > 0:
                 continue

@@ -47,7 +47,7 @@ class PlaceWords:
         return (stem in self.stop or stem in self.types or stem in self.plural or stem in self.dual
                 or stem in self.dir_noun or stem in self.dir_adj or stem in self.countryside
                 or stem in self.nisba or stem in self.site_adj or stem in self.metonymy_after
-                or stem in self.person_before or stem in self.dir_region)
+                or stem in self.dir_region)
 
 
 @cache
