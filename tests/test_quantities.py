@@ -56,7 +56,7 @@ def only(text: str) -> QuantityMention:
         ("سيطرت القوات على البلدة بنسبة 90% بعد معارك عنيفة.", "share_of_territory", 90.0, "percent", None),
         ("تراجعت نسبة سيطرة التنظيم بمعدّل (1.37%) خلال الشهر.", "share_of_territory", 1.37, "percent", None),
         ("تسيطر الوحدات على أكثر من ثلث مساحة البلاد.", "share_of_territory", 33.3, "percent", "more_than"),
-        ("ارتفعت أسعار الخبز 40% في الأسواق.", "other", 40.0, "percent", None),
+        ("دمر القصف نحو 70% من منازل الحي.", "other", 70.0, "percent", "approx"),
         ("أي بمساحة تبلغ 41.385 كم مربع.", "area_km2", 41385.0, "km2", None),
         ("تمتد المنطقة المحاصرة على 12 كم² تقريباً.", "area_km2", 12.0, "km2", "approx"),
         ("تحاصر القوات مساحة تمتد على كيلومترين مربعين تقريبا في المدينة.", "area_km2", 2.0, "km2", "approx"),
@@ -130,6 +130,8 @@ def test_context_for_a_neutral_count_after_the_verb() -> None:
         "يحاصر التنظيم المدينة منذ ثلاث سنوات.",
         "نزح عشرات الآلاف واعتقل المئات خلال الحملة.",
         "للمرة الـ 4 تتعرض البلدة للقصف.",
+        "ارتفعت أسعار الخبز بنسبة 40% في الأسواق.",
+        "تجاوز سعر صرف الدولار 14 ألف ليرة في دمشق.",
         "وقعت الاشتباكات خلال أقل من 60 ساعة على الجبهة.",
     ],
 )
@@ -184,3 +186,29 @@ def test_fighters_killed_are_fatalities() -> None:
     assert (q.metric, q.value) == ("fatalities", 23.0)
     q = only("أصيب 4 جنود في هجوم على الحاجز.")
     assert (q.metric, q.value) == ("injured", 4.0)
+
+
+def test_dual_nouns_stand_for_two() -> None:
+    q = only("قتل عنصران من الشرطة بانفجار لغم على الطريق.")
+    assert (q.metric, q.value, q.noun) == ("fatalities", 2.0, "عنصران")
+    q = only("أصيب طفلان بشظايا القذيفة.")
+    assert (q.metric, q.value) == ("injured", 2.0)
+
+
+def test_breakdown_of_a_toll_takes_its_metric() -> None:
+    qs = quantities("ارتفعت حصيلة المعارك إلى 64 قتيلاً، بينهم 21 عنصراً من الفصائل المحلية و9 أطفال.")
+    assert [(q.metric, q.value) for q in qs] == [("fatalities", 64.0), ("fatalities", 21.0), ("fatalities", 9.0)]
+
+
+def test_a_list_of_control_shares() -> None:
+    text = ("وجاءت نسب السيطرة كالتالي:\n- الجيش: 58.4%، بمساحة تقارب 108.150 كم مربع.\n"
+            "- قوات سوريا الديمقراطية: 27.1%، أي نحو 50.200 كم مربع.\n- الفصائل: 11.3%، في الشمال.")
+    qs = quantities(text)
+    assert [(q.metric, q.value) for q in qs] == [
+        ("share_of_territory", 58.4), ("area_km2", 108150.0), ("share_of_territory", 27.1),
+        ("area_km2", 50200.0), ("share_of_territory", 11.3)]
+
+
+def test_civilians_under_siege() -> None:
+    q = only("يعيش قرابة 120 ألف مدني تحت حصار خانق في المدينة.")
+    assert (q.metric, q.value, q.hedge) == ("besieged_civilians", 120000.0, "approx")

@@ -51,6 +51,27 @@ def _groups(rows: dict[str, list[str]]) -> str:
     return "|".join(parts)
 
 
+_BREAKDOWN = re.compile(r"[\s,]*(?:و?من\s+)?(?:بينهم|بينهن|منهم|منهن)\s*(?:من\s+)?")
+_PARTITIVE = re.compile(r"\s*\)?\s*من\s+(?!\d)")
+_CONTINUED = re.compile(r"[^\d.;:!?]{0,45}\sو\s*|\s*,?\s*و\s*")
+
+
+@dataclass
+class _Draft:
+    """A quantity being read (folded offsets); ``tail`` is where its counted noun or unit ends."""
+
+    start: int
+    end: int
+    tail: int
+    value: float
+    unit: str
+    metric: str | None
+    hedge: str | None = None
+    noun: tuple[int, int] | None = None
+    noun_class: str | None = None
+    breakdown: bool = False
+
+
 @dataclass(frozen=True)
 class QuantityLexicon:
     """The rows of ``quantity_cues.tsv`` grouped by kind, each as ``{key: [folded forms]}``."""
@@ -73,6 +94,8 @@ class QuantityPatterns:
     dual_unit: re.Pattern[str]
     noun: re.Pattern[str]
     noun_class: re.Pattern[str]
+    dual_noun: re.Pattern[str]
+    area_unit: re.Pattern[str]
     context: re.Pattern[str]
     share: re.Pattern[str]
     hedge_before: re.Pattern[str]
@@ -98,7 +121,10 @@ def _build(lex: QuantityLexicon) -> QuantityPatterns:
         unit=re.compile(rf"\s*(?:(?P<u_percent_sign>%)|(?:{_groups(units)})(?!\w))"),
         dual_unit=re.compile(rf"(?<!\w)(?:{_groups(duals)})(?!\w)"),
         noun=re.compile(r"\s*(?:من\s+)?(?P<n>[^\W\d_]+)"),
-        noun_class=re.compile(rf"{_CLITICS}(?:{_groups(c['noun'])})"),
+        noun_class=re.compile(rf"{_CLITICS}(?:{_groups(c['noun'])})(?:ها|هم|هن|ه)?"),
+        dual_noun=re.compile(rf"(?<!\w){_CLITICS}(?P<noun>{_groups({'d_' + k: v for k, v in c['noun_dual'].items()})})"
+                             r"(?!\w)"),
+        area_unit=re.compile(_groups({"km2": c["unit"]["km2"]})),
         context=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['context'])})(?!\w)"),
         share=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['share'])})(?!\w)"),
         hedge_before=re.compile(rf"(?<!\w)[وب]?(?:{_groups(hedges_before)})\s*\(?\s*$"),
@@ -123,30 +149,60 @@ class QuantityRecognizer:
     def __call__(self, analysis: Analysis) -> Analysis:
         folded = analysis.folded
         text = folded.text
+        p = self.patterns
         taken = _taken_spans(analysis)
         sents = [(folded.to_folded(s.span.start), folded.to_folded(s.span.end), s.chrome) for s in analysis.sentences]
         starts = [s[0] for s in sents]
-        out: list[QuantityMention] = []
-        for num in self.finder.find(text):
-            i = bisect.bisect_right(starts, num.start) - 1
+        found: list[tuple[int, NumberMatch | re.Match[str]]] = [(n.start, n) for n in self.finder.find(text)]
+        found += [(m.start(), m) for m in p.dual_unit.finditer(text)]
+        found += [(m.start(), m) for m in p.dual_noun.finditer(text)]
+        found.sort(key=lambda f: f[0])
+        drafts: list[_Draft] = []
+        for pos, item in found:
+            i = bisect.bisect_right(starts, pos) - 1
             lo, hi, chrome = sents[i] if i >= 0 else (0, len(text), False)
-            if chrome or num.value is None or _inside(taken, num.start, num.end):
+            end = item.end if isinstance(item, NumberMatch) else item.end()
+            if chrome or _inside(taken, pos, end):
                 continue
-            q = self._read(analysis, num, max(lo, 0), max(hi, num.end))
-            if q is not None:
-                out.append(q)
-        for m in self.patterns.dual_unit.finditer(text):
-            if _inside(taken, m.start(), m.end()) or re.search(r"\d\s*$", text[max(0, m.start() - 4):m.start()]):
+            if isinstance(item, NumberMatch):
+                d = self._read(text, item, lo, max(hi, end)) if item.value is not None else None
+            elif re.search(r"\d\s*$", text[max(0, pos - 4):pos]):
+                d = None  # «2 كيلومترين»: the number was read already
+            else:
+                d = self._dual(text, item, lo, max(hi, end))
+            if d is None:
                 continue
-            q = self._dual(analysis, m)
-            if q is not None:
-                out.append(q)
-        out.sort(key=lambda q: q.span.start)
+            self._inherit(text, d, drafts)
+            if d.metric is not None:
+                drafts.append(d)
+        out = []
+        for d in drafts:
+            span = folded.to_original(d.start, d.end)
+            noun = None
+            if d.noun is not None:
+                ns = folded.to_original(*d.noun)
+                noun = analysis.text[ns.start:ns.end]
+            out.append(QuantityMention(span=span, surface=analysis.text[span.start:span.end], value=d.value,
+                                       unit=d.unit, metric=d.metric or "other", hedge=d.hedge, noun=noun))
         return replace(analysis, quantities=tuple(out))
 
-    def _read(self, analysis: Analysis, num: NumberMatch, lo: int, hi: int) -> QuantityMention | None:
+    def _inherit(self, text: str, d: _Draft, drafts: list[_Draft]) -> None:
+        """Breakdowns («89 قتيلاً، بينهم 18 عنصراً … و4 أطفال») and lists of shares take the metric before."""
+        prev = drafts[-1] if drafts else None
+        gap = text[prev.tail:d.start] if prev is not None else ""
+        if prev is not None and d.unit == "count" and d.noun_class in ("person", "armed", None) \
+                and prev.metric in _PERSON_METRICS:
+            if _BREAKDOWN.fullmatch(gap) or (prev.breakdown and _CONTINUED.fullmatch(gap)):
+                d.metric, d.breakdown = prev.metric, True
+        elif d.unit == "percent" and d.metric is None:
+            last = next((x for x in reversed(drafts) if x.unit == "percent"), None)
+            if last is not None and last.metric == "share_of_territory" and d.start - last.tail < 400:
+                d.metric = "share_of_territory"
+        if d.unit == "percent" and d.metric is None and _PARTITIVE.match(text, d.end):
+            d.metric = "other"  # «80% من المدينة»; a bare rate («بنسبة 150%») is left out
+
+    def _read(self, text: str, num: NumberMatch, lo: int, hi: int) -> _Draft | None:
         p = self.patterns
-        text = analysis.folded.text
         s, e = num.start, num.end
         if num.kind in ("digits", "mixed") and _looks_like_code(text, s, e):
             return None
@@ -163,54 +219,52 @@ class QuantityRecognizer:
             end = um.end()
         elif s and text[s - 1] == "%" and num.kind == "digits":  # «%40»: the sign put first by bidi editing
             unit, start = "percent", s - 1
+        if unit == "currency":
+            return None  # prices and exchange rates are not conflict figures
         value = num.value
         assert value is not None
         if num.kind == "fraction":
             if unit != "count" or not self._share_near(text, s, lo, hi):
                 return None
             unit, value = "percent", round(value * 100, 1)
-        noun_word, noun_span, noun_class = None, None, None
+        noun_span, noun_class = None, None
         if unit == "count":
-            noun_word, noun_span, noun_class = self._noun(text, end)
+            noun_span, noun_class = self._noun(text, end)
             if noun_class is None and num.kind == "digits" and value.is_integer() and 1900 <= value <= 2100:
                 return None  # a year
-            if value < 1 and num.kind != "fraction":
+            if value < 1:
                 return None
         if num.dotted_thousands and (unit == "km2" or (unit == "count" and noun_class is not None)):
             value = num.thousands_value or value
         metric = self._metric(text, s, end, lo, hi, unit, noun_class)
-        if metric is None:
-            return None  # a bare count with no noun and no cue says nothing we can use
-        hedge, hstart = self._hedge(text, start, (noun_span[1] if noun_span else end), lo)
-        start = hstart if hstart is not None else start
-        span = analysis.folded.to_original(start, end)
-        noun = None
-        if noun_span is not None and noun_word is not None:
-            ns = analysis.folded.to_original(*noun_span)
-            noun = analysis.text[ns.start:ns.end]
-        return QuantityMention(span=span, surface=analysis.text[span.start:span.end], value=value, unit=unit,
-                               metric=metric, hedge=hedge, noun=noun)
+        if metric is None and unit == "percent" and p.area_unit.search(text, lo, hi):
+            metric = "share_of_territory"  # «قسد: 25.6%، أي نحو 47.400 كم مربع»
+        tail = noun_span[1] if noun_span else end
+        hedge, hstart = self._hedge(text, start, tail, lo)
+        return _Draft(start=hstart if hstart is not None else start, end=end, tail=tail, value=value, unit=unit,
+                      metric=metric, hedge=hedge, noun=noun_span, noun_class=noun_class)
 
-    def _dual(self, analysis: Analysis, m: re.Match[str]) -> QuantityMention | None:
-        unit, implied = self.patterns.unit_keys[m.lastgroup or ""]
-        metric = {"km2": "area_km2", "km": "distance_km"}.get(unit, "other")
-        text = analysis.folded.text
-        hedge, hstart = self._hedge(text, m.start(), m.end(), 0)
-        span = analysis.folded.to_original(hstart if hstart is not None else m.start(), m.end())
-        return QuantityMention(span=span, surface=analysis.text[span.start:span.end], value=float(implied),
-                               unit=unit, metric=metric, hedge=hedge)
+    def _dual(self, text: str, m: re.Match[str], lo: int, hi: int) -> _Draft | None:
+        key = next((k for k, v in m.groupdict().items() if v and k != "noun"), "")
+        hedge, hstart = self._hedge(text, m.start(), m.end(), lo)
+        start = hstart if hstart is not None else m.start()
+        if key in self.patterns.unit_keys:  # «كيلومترين مربعين»
+            unit, implied = self.patterns.unit_keys[key]
+            return _Draft(start=start, end=m.end(), tail=m.end(), value=float(implied), unit=unit,
+                          metric={"km2": "area_km2", "km": "distance_km"}.get(unit, "other"), hedge=hedge)
+        cls = key.removeprefix("d_")  # «قتل عنصران»
+        metric = self._metric(text, m.start(), m.end(), lo, hi, "count", cls)
+        return _Draft(start=start, end=m.end(), tail=m.end(), value=2.0, unit="count", metric=metric, hedge=hedge,
+                      noun=(m.start("noun"), m.end()), noun_class=cls)
 
-    def _noun(self, text: str, pos: int) -> tuple[str | None, tuple[int, int] | None, str | None]:
+    def _noun(self, text: str, pos: int) -> tuple[tuple[int, int] | None, str | None]:
         nm = self.patterns.noun.match(text, pos)
-        if nm is None:
-            return None, None, None
-        word = nm.group("n")
-        if word in _FUNCTION_WORDS:
-            return None, None, None
-        cm = self.patterns.noun_class.fullmatch(word)
+        if nm is None or nm.group("n") in _FUNCTION_WORDS:
+            return None, None
+        cm = self.patterns.noun_class.fullmatch(nm.group("n"))
         if cm is None:
-            return None, None, None
-        return word, (nm.start("n"), nm.end("n")), cm.lastgroup
+            return None, None
+        return (nm.start("n"), nm.end("n")), cm.lastgroup
 
     def _share_near(self, text: str, pos: int, lo: int, hi: int) -> bool:
         a, b = max(lo, pos - self.share_window), min(hi, pos + self.share_window)
@@ -219,7 +273,7 @@ class QuantityRecognizer:
     def _metric(self, text: str, s: int, e: int, lo: int, hi: int, unit: str,
                 noun_class: str | None) -> str | None:
         if unit == "percent":
-            return "share_of_territory" if self._share_near(text, s, lo, hi) else "other"
+            return "share_of_territory" if self._share_near(text, s, lo, hi) else None
         if unit == "km2":
             return "area_km2"
         if unit == "km":
