@@ -91,6 +91,11 @@ def test_relational(rec: PlaceRecognizer, text: str, surface: str, name: str, re
     assert surface in found, list(found)
     p = found[surface]
     assert (p.name_en, p.relation, p.governorate, p.kind) == (name, relation, gov, "region")
+    if gov is not None:  # the point lies inside the relational region, hence inside the governorate
+        from marsad.geo.boundaries import governorate_at
+
+        assert p.lat is not None and p.lon is not None
+        assert governorate_at(p.lat, p.lon) == gov
 
 
 def test_borders(rec: PlaceRecognizer) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -144,3 +144,26 @@ def relational_region(governorate: str, relation: str) -> Any:
     if direction and direction != "centre":
         geom = geom.intersection(half_plane(CAPITALS[governorate], direction))
     return geom
+
+
+def syria_part(direction: str) -> Any:
+    """The part of Syria on the ``direction`` side of its centroid («شرق سوريا» → ``syria_part("east")``)."""
+    outline = syria_outline()
+    c = outline.centroid
+    return outline.intersection(half_plane((c.x, c.y), direction)) if direction else outline
+
+
+@lru_cache(maxsize=512)
+def region_point(governorate: str | None, relation: str) -> tuple[float, float] | None:
+    """A representative (lat, lon) inside a relational region; ``governorate=None`` means Syria as a whole."""
+    direction = relation.partition(":")[2]
+    if direction == "centre":
+        direction = ""
+    try:
+        geom = syria_part(direction) if governorate is None else relational_region(governorate, relation)
+    except ConfigError:
+        return None
+    if geom.is_empty:
+        return None
+    pt = geom.representative_point()
+    return round(pt.y, 4), round(pt.x, 4)

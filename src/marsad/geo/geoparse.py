@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
+from marsad.geo.boundaries import region_point
 from marsad.geo.gazetteer import Gazetteer, Place
 from marsad.geo.words import PlaceWords
 from marsad.model import PlaceMention, Span
@@ -617,8 +618,11 @@ class Geoparser:
         if base == "part" or place.kind == "country":
             label = _compass(direction)
             name = f"{label} {place.name_en}" if label else place.name_en
+            lat, lon = place.lat, place.lon
+            if place.place_id == "cc:SY" and direction:
+                lat, lon = region_point(None, rel) or (lat, lon)
             return PlaceMention(span=span, surface=surface, name_en=name, kind="region", governorate=None,
-                                place_id=place.place_id, lat=place.lat, lon=place.lon, geo_precision=3,
+                                place_id=place.place_id, lat=lat, lon=lon, geo_precision=3,
                                 country=place.country, relation=rel, resolved=True)
         if base == "countryside" and h.kind in ("governorate", "city", "town") and not rel:
             base = "countryside"
@@ -627,17 +631,20 @@ class Geoparser:
         gov_entry = next((g for g in (self.gazetteer.by_id[x] for x in h.ids) if g.kind == "governorate"), None)
         if gov_entry is not None:  # «ريف الرقة»: the governorate's canonical name, not the city's GeoNames one
             place = replace(place, name_en=gov_entry.name_en)
+        lat, lon = place.lat, place.lon
         if (place.kind == "city" and place.population >= 20000) or place.kind == "governorate":
             label = _DIR_EN.get(direction.split("-")[0], "") if "-" not in direction else _compass(direction) + "ern"
             name = f"{label} {place.name_en} countryside".strip()
             precision = 2
+            if gov_entry is not None and place.governorate:
+                lat, lon = region_point(place.governorate, rel) or (lat, lon)
         else:
             label = _COMPASS.get(direction, direction.title())
             name = f"{label} of {place.name_en}" if direction else f"{place.name_en} countryside"
             rel = f"near:{direction}" if direction else rel
             precision = 2
         return PlaceMention(span=span, surface=surface, name_en=name, kind="region", governorate=gov,
-                            place_id=place.place_id, lat=place.lat, lon=place.lon, geo_precision=precision,
+                            place_id=place.place_id, lat=lat, lon=lon, geo_precision=precision,
                             country=place.country, relation=rel, resolved=True, score=0.9)
 
     def _context_gov(self, h: Hit, hits: Sequence[Hit], chosen: Sequence[Place | None],
