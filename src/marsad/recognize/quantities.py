@@ -26,7 +26,13 @@ from marsad.model import QuantityMention, Span
 from marsad.normalize import Folded, fold_text
 from marsad.recognize.base import Analysis
 from marsad.recognize.lexicon import load_table, split_multi
-from marsad.recognize.numbers import NumberFinder, NumberMatch, load_number_words, make_number_finder
+from marsad.recognize.numbers import (
+    NumberFinder,
+    NumberMatch,
+    load_number_words,
+    make_number_finder,
+    trie_pattern,
+)
 
 _CLITICS = r"(?:[وف]?(?:[بك]?ال|لل|[بلك])?)"
 _FUNCTION_WORDS = frozenset(fold_text(w) for w in [
@@ -91,10 +97,11 @@ class QuantityLexicon:
 @dataclass(frozen=True)
 class QuantityPatterns:
     unit: re.Pattern[str]
-    dual_unit: re.Pattern[str]
+    duals: re.Pattern[str]
+    dual_keys: dict[str, str]
+    clitics: re.Pattern[str]
     noun: re.Pattern[str]
     noun_class: re.Pattern[str]
-    dual_noun: re.Pattern[str]
     area_unit: re.Pattern[str]
     context: re.Pattern[str]
     share: re.Pattern[str]
@@ -117,13 +124,16 @@ def _build(lex: QuantityLexicon) -> QuantityPatterns:
         unit_keys[group] = (name, int(implied or 0))
         (duals if implied else units).setdefault(group, []).extend(f for f in forms if f != "%")
     hedges_before = {k: v for k, v in c["hedge_before"].items()}
+    # forms that stand for the number 2 by themselves: dual units («كيلومترين») and dual nouns («عنصران»)
+    dual_keys = {f: g for g, forms in duals.items() for f in forms}
+    dual_keys.update({f: f"d_{k}" for k, forms in c["noun_dual"].items() for f in forms})
     return QuantityPatterns(
         unit=re.compile(rf"\s*(?:(?P<u_percent_sign>%)|(?:{_groups(units)})(?!\w))"),
-        dual_unit=re.compile(rf"(?<!\w)(?:{_groups(duals)})(?!\w)"),
+        duals=re.compile(trie_pattern(dual_keys, suffix=r"(?!\w)")),
+        dual_keys=dual_keys,
+        clitics=re.compile(_CLITICS),
         noun=re.compile(r"\s*(?:من\s+)?(?P<n>[^\W\d_]+)"),
         noun_class=re.compile(rf"{_CLITICS}(?:{_groups(c['noun'])})(?:ها|هم|هن|ه)?"),
-        dual_noun=re.compile(rf"(?<!\w){_CLITICS}(?P<noun>{_groups({'d_' + k: v for k, v in c['noun_dual'].items()})})"
-                             r"(?!\w)"),
         area_unit=re.compile(_groups({"km2": c["unit"]["km2"]})),
         context=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['context'])})(?!\w)"),
         share=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['share'])})(?!\w)"),
@@ -151,17 +161,24 @@ class QuantityRecognizer:
         text = folded.text
         p = self.patterns
         taken = _taken_spans(analysis)
-        sents = [(folded.to_folded(s.span.start), folded.to_folded(s.span.end), s.chrome) for s in analysis.sentences]
-        starts = [s[0] for s in sents]
+        sent_starts = [s.span.start for s in analysis.sentences]
         found: list[tuple[int, NumberMatch | re.Match[str]]] = [(n.start, n) for n in self.finder.find(text)]
-        found += [(m.start(), m) for m in p.dual_unit.finditer(text)]
-        found += [(m.start(), m) for m in p.dual_noun.finditer(text)]
+        for m in p.duals.finditer(text):
+            k = m.start()
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            if k == m.start() or p.clitics.fullmatch(text, k, m.start()):
+                found.append((m.start(), m))
         found.sort(key=lambda f: f[0])
         drafts: list[_Draft] = []
         for pos, item in found:
-            i = bisect.bisect_right(starts, pos) - 1
-            lo, hi, chrome = sents[i] if i >= 0 else (0, len(text), False)
             end = item.end if isinstance(item, NumberMatch) else item.end()
+            i = bisect.bisect_right(sent_starts, folded.offsets[pos]) - 1
+            if i >= 0:
+                sent = analysis.sentences[i]
+                lo, hi, chrome = folded.to_folded(sent.span.start), folded.to_folded(sent.span.end), sent.chrome
+            else:
+                lo, hi, chrome = 0, len(text), False
             if chrome or _inside(taken, pos, end):
                 continue
             if isinstance(item, NumberMatch):
@@ -245,7 +262,7 @@ class QuantityRecognizer:
                       metric=metric, hedge=hedge, noun=noun_span, noun_class=noun_class)
 
     def _dual(self, text: str, m: re.Match[str], lo: int, hi: int) -> _Draft | None:
-        key = next((k for k, v in m.groupdict().items() if v and k != "noun"), "")
+        key = self.patterns.dual_keys[m.group()]
         hedge, hstart = self._hedge(text, m.start(), m.end(), lo)
         start = hstart if hstart is not None else m.start()
         if key in self.patterns.unit_keys:  # «كيلومترين مربعين»
@@ -255,7 +272,7 @@ class QuantityRecognizer:
         cls = key.removeprefix("d_")  # «قتل عنصران»
         metric = self._metric(text, m.start(), m.end(), lo, hi, "count", cls)
         return _Draft(start=start, end=m.end(), tail=m.end(), value=2.0, unit="count", metric=metric, hedge=hedge,
-                      noun=(m.start("noun"), m.end()), noun_class=cls)
+                      noun=(m.start(), m.end()), noun_class=cls)
 
     def _noun(self, text: str, pos: int) -> tuple[tuple[int, int] | None, str | None]:
         nm = self.patterns.noun.match(text, pos)

@@ -179,11 +179,10 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
     for rule, words in starts.items():
         for word in words:
             triggers[word] = (*triggers.get(word, ()), rule)
-    triggers["0"] = ("numeric", "dmy", "drel", "bare_year", "clock")
     rules = ("numeric", "dmy", "my", "month", "year", "bare_year", "relunit", "drel", "period", "weekday", "dayrel",
              "clock")
     by_rule: dict[str, re.Pattern[str]] = {r: pats[r] for r in rules}
-    trigger = re.compile(trie_pattern((w for w in triggers if w != "0"), suffix=r"(?!\w)", digits=r"\d*"))
+    trigger = re.compile(trie_pattern(triggers, suffix=r"(?!\w)", digits=r"\d*"))
     return TimePatterns(**pats, trigger=trigger,
                         triggers=triggers, by_rule=by_rule)
 
@@ -230,7 +229,7 @@ class TimeRecognizer:
             if s and text[s - 1].isalnum() and (text[s - 1] != "و" or (s > 1 and text[s - 2].isalnum())):
                 continue
             w = t.group()
-            for rule in p.triggers["0" if w[0].isdigit() else w]:
+            for rule in (_digit_rules(w, text[t.end():t.end() + 1]) if w[0].isdigit() else p.triggers[w]):
                 m = p.by_rule[rule].match(text, s)
                 if m is None or not self._plausible(rule, m):
                     continue
@@ -398,6 +397,17 @@ def _norm(s: str) -> str:
 def _surface(folded: Folded, c: Cand) -> str:
     span = folded.to_original(c.start, c.end)
     return folded.original[span.start:span.end]
+
+
+def _digit_rules(digits: str, after: str) -> tuple[str, ...]:
+    """The rules that can start at a digit run, from its length and the character after it."""
+    if after == ":":
+        return ("clock",)
+    if after and after in "/.-":
+        return ("numeric", "bare_year") if len(digits) == 4 else ("numeric",)
+    if len(digits) == 4:
+        return ("bare_year",)
+    return ("dmy", "drel") if len(digits) <= 2 else ()
 
 
 _ABSOLUTE = frozenset({"numeric", "dmy", "my", "year", "drel", "clock"})
