@@ -551,7 +551,9 @@ class Geoparser:
         if len(cands) == 1:
             return cands[0]
         total = sum(weights.values()) or 1
-        coords = [(p.lat, p.lon) for p in chosen if p is not None and p.lat is not None and p.country == "SY"]
+        coords: list[tuple[float | None, float | None]] = []
+        if len({p.governorate for p in cands}) > 1:  # distance only helps to choose between governorates
+            coords = [(p.lat, p.lon) for p in chosen[-12:] if p is not None and p.lat is not None and p.country == "SY"]
 
         def score(p: Place) -> float:
             s = 0.25 * math.log10(p.population + 10)
