@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -126,8 +127,8 @@ class FrameBuilder:
                     held = prev_state[1]
                 if controller is not None:
                     for pl in held:
-                        self._control(view, state, pl, controller.actor_id, previous and previous.actor_id,
-                                      trig, modality, date)
+                        self._control(view, state, pl, controller.actor_id,
+                                      previous.actor_id if previous else None, trig, modality, date)
                         if previous is not None and previous.actor_id != controller.actor_id:
                             self._event(view, state, self._territory_type(controller.actor_id), controller,
                                         previous, pl, trig, modality, date, precision)
@@ -175,10 +176,11 @@ class FrameBuilder:
             targets: list[PlaceMention | None] = list(places) if places else [None]
             if kind in _NO_PLACE_TYPES:
                 targets = [places[0] if places else None]
-            for pl in targets:
-                self._event(view, state, kind, agent, patient, pl, trig, modality, date, precision)
-                if rule.control == "gain" and pl is not None and (pl.kind or "") not in ("road", "river", "country"):
-                    self._control(view, state, pl, agent.actor_id, patient.actor_id if patient else None, trig,
+            for target in targets:
+                self._event(view, state, kind, agent, patient, target, trig, modality, date, precision)
+                if rule.control == "gain" and target is not None and \
+                        (target.kind or "") not in ("road", "river", "country"):
+                    self._control(view, state, target, agent.actor_id, patient.actor_id if patient else None, trig,
                                   modality, date)
             if rule.siege in ("broken", "imposed"):
                 self._sieges(view, state, roles if rule.siege == "imposed" else Roles(patient, agent), places,
@@ -188,10 +190,10 @@ class FrameBuilder:
         # «ناهيك عن A وB»: more places under the same control statement
         if last_control is not None:
             base = f.to_folded(last_control[2])
-            m = _CONTINUE.search(sent_text[base - f.to_folded(view.span.start):])
-            if m:
-                start = f.offsets[base + m.end()] if base + m.end() < len(f.offsets) else view.span.end
-                end = next((s.start for s in spans if s.start > start), view.span.end)
+            cont = _CONTINUE.search(sent_text[base - f.to_folded(view.span.start):])
+            if cont:
+                start = f.offsets[base + cont.end()] if base + cont.end() < len(f.offsets) else view.span.end
+                end = next((sp.start for sp in spans if sp.start > start), view.span.end)
                 from marsad.events.context import coordinated_group
 
                 extra = coordinated_group(view, [p for p in view.places if start <= p.span.start < end], start,
@@ -362,7 +364,7 @@ class FrameBuilder:
                 # a siege the text describes as past: it dates the siege already recorded
                 for s in existing:
                     if s.since is None and since:
-                        state.sieges[state.sieges.index(s)] = Siege(**{**_fields(s), "since": since})
+                        state.sieges[state.sieges.index(s)] = dataclasses.replace(s, since=since)
                 continue
             if any(s.status == status for s in existing):
                 continue

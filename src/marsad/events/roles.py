@@ -83,18 +83,18 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
                       and a.actor_id != x.actor_id)), None)
             return Roles(x, y, between=True)
     if rule.voice == "passive":
-        agent = None
-        patient = None
+        by: ActorMention | None = None
+        sufferer: ActorMention | None = None
         for a in after:
             g = view.gap(trig.end, a.span.start)
             if len(g) > 40:
                 break
             if _BY.match(g) or g.endswith((" من قبل", " من")):
-                agent = a
+                by = a
                 break
-            if patient is None and len(g) <= 3:
-                patient = a
-        return Roles(agent, patient)
+            if sufferer is None and len(g) <= 3:
+                sufferer = a
+        return Roles(by, sufferer)
     agent_after: ActorMention | None = None
     if after and rule.voice != "object":
         a = after[0]

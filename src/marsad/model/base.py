@@ -62,7 +62,7 @@ class Record:
     def from_dict(cls: type[T], data: dict[str, Any] | Any) -> T:
         if isinstance(data, cls):
             return data
-        hints = _hints(cls)
+        hints = _hints(cls)  # type: ignore[arg-type]
         kwargs = {}
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             if f.name in data:

@@ -67,7 +67,7 @@ def build_pipeline(settings: Settings | None = None, *, gazetteer: object | None
     settings = settings or Settings()
     registry = actor_registry or ActorRegistry.load(user_dir=settings.lexicon_dir)
     gaz = gazetteer or Gazetteer.load(extra=settings.gazetteer_path)
-    stages: tuple[Stage, ...] = (
+    stages: tuple[Stage, ...] = (  # type: ignore[assignment]
         make_time_recognizer(settings),
         make_actor_recognizer(registry),  # type: ignore[arg-type]
         make_place_recognizer(gaz),  # type: ignore[arg-type]
