@@ -235,3 +235,16 @@ def test_day_and_month_of_last_year() -> None:
 def test_last_hours_are_a_vague_duration() -> None:
     t = one("قتل 9 مدنيين خلال الساعات الـ24 الماضية.", "خلال الساعات الـ24 الماضية", REF)
     assert (t.kind, t.value) == ("duration", None)
+
+
+def test_weekday_day_and_month_after_since() -> None:
+    text = "تدور الاشتباكات منذ مساء يوم الأحد الـ11 من شهر آذار / مارس الجاري في البلدة."
+    t = one(text, "منذ مساء يوم الأحد الـ11 من شهر آذار / مارس الجاري", REF)
+    assert (t.kind, t.value) == ("since", "2018-03-11")
+    assert analyse(text, REF).warnings == ()
+
+
+def test_weekday_that_contradicts_the_date_warns() -> None:
+    a = analyse("قصفت الطائرات البلدة أمس الجمعة.", REF)
+    assert [t.value for t in a.times] == ["2018-03-13"]
+    assert any("weekday" in w for w in a.warnings)

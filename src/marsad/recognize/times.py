@@ -125,7 +125,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
             r"|(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?P=s2)(?P<y2>(?:19|20)\d{2})"
             r"|(?P<y4>(?:19|20)\d{2})-(?P<m4>0[1-9]|1[0-2])(?![\d\-/]))(?![\d/\-]|\.\d)"),
         dmy=re.compile(
-            rf"{_WB}(?:(?P<wd>{weekday})\s*,?\s*)?(?:يوم\s+)?{day}\s*(?:من\s+)?(?:(?:شهر|الشهر)\s+)?{mpair}"
+            rf"{_WB}(?:(?P<wd>{weekday})\s*,?\s*)?(?:يوم\s+)?(?:ال\s*)?{day}\s*(?:من\s+)?(?:(?:شهر|الشهر)\s+)?{mpair}"
             rf"(?:\s*,?\s*(?:من\s+)?(?:(?:عام|العام|سنه)\s+)?{year}|{yrel}|\s+(?P<rel>{rel}){_WE})?"),
         my=re.compile(
             rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:(?:شهر|الشهر)\s+)?{mpair}\s*,?\s*"
@@ -150,7 +150,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
         period=re.compile(
             rf"{_WB}(?P<prep>{preps})\s+(?:(?P<hedge>{hedge})\s+)?(?:(?P<num>{num})\s*)?(?:ال)?(?P<unit>{unit})"
             rf"(?:\s+ال\s*\d+)?(?:\s+(?:عده|(?P<rel>{rel}|الاخيره|الاخير|الاولي)))?{_WE}"),
-        prep_before=re.compile(rf"(?:^|(?<=\W))(?P<prep>{since_until})(?:\s+تاريخ)?\s*$"),
+        prep_before=re.compile(rf"(?:^|(?<=\W))(?P<prep>{since_until})(?:\s+تاريخ)?(?:\s+{part})?(?:\s+يوم)?\s*$"),
         clock=re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"),
         dateline_cue=re.compile(r"نشر|تاريخ|بتاريخ|date|تحديث|updated|published|posted", re.IGNORECASE),
         bullet=re.compile(r"[ \t\u00a0\u200f\u200e]*[-•*–—▪●]?[ \t\u00a0]*([0-9٠-٩]{1,2})[ \t\u00a0]*[:\-–)]"),
@@ -268,7 +268,7 @@ class TimeRecognizer:
     def _with_prep(self, text: str, c: Cand) -> Cand:
         if c.rule not in ("numeric", "dmy", "my", "month", "year", "bare_year", "relunit", "drel", "weekday", "dayrel"):
             return c
-        lo = max(0, c.start - 14)
+        lo = max(0, c.start - 30)
         pm = self.patterns.prep_before.search(text, lo, c.start)
         if pm is None:
             return c
