@@ -15,9 +15,9 @@ import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from itertools import accumulate
+from itertools import accumulate, compress
 
-from marsad.model import ActorMention
+from marsad.model import ActorMention, Span
 from marsad.normalize import fold_text
 from marsad.recognize.actors_registry import (
     NOT_AN_ACTOR,
@@ -31,8 +31,10 @@ from marsad.recognize.base import Analysis
 
 __all__ = ["ActorInfo", "ActorRecognizer", "ActorRegistry", "make_actor_recognizer", "reported_actor_ids"]
 
-_TOKEN = re.compile(r"[^\W_]+")
-_SPLIT = re.compile(r"([\W_]+)")
+# Words of the folded text: Arabic letters (folding leaves only the basic block), Latin lower case and digits.
+# An explicit class is faster than \w on Arabic text.
+_TOKEN = re.compile(r"[\u0621-\u064aa-z0-9]+")
+_SPLIT = re.compile(r"([^\u0621-\u064aa-z0-9]+)")
 _MAX_VARIANTS = 32
 _TRIGGER_WINDOW = 3
 _LED_BY = frozenset({"بقياده", "بزعامه"})
@@ -159,6 +161,7 @@ class ActorRecognizer:
     place_names: frozenset[str] = frozenset()
     source_words: frozenset[str] = frozenset()
     kinds: dict[str, str] = field(default_factory=dict)
+    report_as: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (canonical id, mention kind)
     name: str = "actors"
 
     # -- the pass ----------------------------------------------------------------------------------------------
@@ -170,8 +173,7 @@ class ActorRecognizer:
         starts = list(accumulate(map(len, parts), initial=0))[0::2]
         sent_starts = [folded.to_folded(s.span.start) for s in analysis.sentences]
         toks = _Tokens(folded.text, starts, words, sent_starts, set())
-        anywhere = self.any_keys
-        spots = [j for j, w in enumerate(words) if w in anywhere]
+        spots = list(compress(range(len(words)), map(self.any_keys.__contains__, words)))
 
         era_weights, state_media = self._scan_cues(words, [j for j in spots if words[j] in self.cue_keys])
         date, era = _doc_date(analysis, era_weights)
@@ -208,10 +210,11 @@ class ActorRecognizer:
 
         mentions = []
         orig = folded.original
+        offsets = folded.offsets
         for f in found:
-            span = folded.to_original(f.start, f.end)
-            mentions.append(ActorMention(span=span, surface=orig[span.start:span.end], actor_id=f.actor_id,
-                                         kind=f.kind, confidence=round(f.confidence, 3)))  # type: ignore[arg-type]
+            a, b = offsets[f.start], offsets[f.end - 1] + 1
+            mentions.append(ActorMention(span=Span(a, b), surface=orig[a:b], actor_id=f.actor_id,
+                                         kind=f.kind, confidence=f.confidence))  # type: ignore[arg-type]
         mentions.sort(key=lambda m: (m.span.start, m.span.end, m.actor_id))
         return replace(analysis, actors=tuple(mentions))
 
@@ -259,7 +262,7 @@ class ActorRecognizer:
             target = self.registry.resolve(ana.default, date=date, era=era)
             if target is None:
                 return None
-            return _Found(start, end, lo, hi, self.registry.canonical(target), "anaphor", 0.6, mwords, sentence,
+            return _Found(start, end, lo, hi, self.report_as[target][0], "anaphor", 0.6, mwords, sentence,
                           weak=True)
         for rule in entry.rules:
             if rule.target == NOT_AN_ACTOR:
@@ -283,14 +286,7 @@ class ActorRecognizer:
                         break
             if target is None:
                 continue
-            target = self.registry.canonical(target)
-            info = self.registry.get(target)
-            if target.startswith("generic:"):
-                kind = "generic"
-            elif info is not None and not info.core:
-                kind = "foreign"
-            else:
-                kind = "named"
+            target, kind = self.report_as[target]
             confidence = rule.confidence
             if self._is_source(words, i):
                 confidence = min(confidence, _SOURCE_CONFIDENCE)
@@ -469,7 +465,19 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
                            keys=frozenset(final_index), cue_keys=frozenset(final_cues),
                            any_keys=frozenset(final_index) | frozenset(final_cues), place_words=frozenset(place_words),
                            place_names=frozenset(place_names), source_words=frozenset(source_words),
-                           kinds={i: a.kind for i, a in registry.actors.items()})
+                           kinds={i: a.kind for i, a in registry.actors.items()},
+                           report_as={i: _report_as(registry, i) for i in registry.actors})
+
+
+def _report_as(registry: ActorRegistry, actor_id: str) -> tuple[str, str]:
+    """The canonical id a mention of ``actor_id`` is reported as, and the mention kind."""
+    target = registry.canonical(actor_id)
+    info = registry.get(target)
+    if target.startswith("generic:"):
+        return target, "generic"
+    if info is not None and not info.core:
+        return target, "foreign"
+    return target, "named"
 
 
 def reported_actor_ids(analysis: Analysis, registry: ActorRegistry, *,
