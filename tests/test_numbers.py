@@ -91,3 +91,8 @@ def test_vague_amounts_have_no_value() -> None:
     found = find_numbers("نزح عشرات الآلاف واعتقل المئات")
     assert found[0].kind == "vague"
     assert found[0].value is None
+
+
+def test_scale_and_a_half() -> None:
+    assert parse_arabic_number("مليون ونصف") == 1.5e6
+    assert parse_arabic_number("ألف ونصف") == 1500.0

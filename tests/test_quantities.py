@@ -212,3 +212,13 @@ def test_a_list_of_control_shares() -> None:
 def test_civilians_under_siege() -> None:
     q = only("يعيش قرابة 120 ألف مدني تحت حصار خانق في المدينة.")
     assert (q.metric, q.value, q.hedge) == ("besieged_civilians", 120000.0, "approx")
+
+
+def test_metres_are_read_as_kilometres() -> None:
+    q = only("تمركزت الدبابات على بعد 800 متر من الحاجز.")
+    assert (q.metric, q.unit, q.value) == ("distance_km", "km", 0.8)
+
+
+def test_a_million_and_a_half() -> None:
+    q = only("نزح مليون ونصف شخص خلال الحملة.")
+    assert (q.metric, q.value) == ("displaced", 1.5e6)

@@ -194,6 +194,8 @@ class NumberFinder:
             return False
         if wa:
             # «ستة وأربعون», «مئة وخمسون», «مليون و942 ألف»; never «3 و4» (two separate figures)
+            if a.kind == "scale" and b.kind == "fraction":  # «مليون ونصف»
+                return True
             if a.kind in _SCALE_KINDS or a.kind in ("hundred", "dual"):
                 return b.kind in _COUNT_KINDS
             return a.kind in ("unit", "teen_unit") and b.kind == "ten" and b.value >= 20
@@ -226,6 +228,8 @@ class NumberFinder:
             elif k in _SCALE_KINDS:
                 total += (cur or 1.0) * v
                 cur = 0.0
+            elif k == "fraction" and prev is not None and prev.kind == "scale":
+                total += v * prev.value
             elif k == "dual":
                 total += v
             else:

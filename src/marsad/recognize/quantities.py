@@ -240,6 +240,8 @@ class QuantityRecognizer:
             return None  # prices and exchange rates are not conflict figures
         value = num.value
         assert value is not None
+        if unit == "m":  # «على بعد 500 متر»: distances are kept in kilometres
+            unit, value = "km", value / 1000
         if num.kind == "fraction":
             if unit != "count" or not self._share_near(text, s, lo, hi):
                 return None
