@@ -123,3 +123,13 @@ def test_restated_figure_counts_once():
     src = DocBuilder().add("r", published="2019-01-01", quantities=(share(GOV, 60, doc="r"), share(GOV, 60, doc="r"))
                            ).source()
     assert len(claims_from_docs(src.documents())) == 1
+
+
+def test_coarse_governorate_facts_explain_a_smaller_claim(model):
+    b = DocBuilder().add("facts", published="2017-10-02", control=(control(gov("Aleppo"), GOV, "2017-10-01"),))
+    b.add("c1", outlet="A", published="2017-11-01", quantities=(share(GOV, 30, doc="c1"),))
+    items, shares_at = checker(b, model)
+    (check,) = check_claims(items, shares_at, load_blocs()).checks
+    assert check.computed == pytest.approx(50.0)
+    assert any(e.startswith("coarse attribution: 50.0%") for e in check.explanations)
+    assert not any(e.startswith("unexplained") for e in check.explanations)

@@ -118,6 +118,21 @@ def test_undated_facts_use_the_publication_date_or_are_counted():
     assert tl.at("gov:Hama", d("2018-05-01")).actor == GOV
     assert "gov:Idlib" not in tl.units
     assert tl.stats.undated == 1 and tl.stats.used == 1
+    # a default date places the undated document's facts (and only those)
+    dated = timeline_from_source(src, default_date=d("2017-11-01"))
+    assert dated.at("gov:Idlib", d("2017-11-02")).actor == "hts"
+    assert dated.for_unit("gov:Hama")[0].valid_from == d("2018-04-14")
+    assert dated.stats.undated == 0
+
+
+def test_same_day_tie_goes_to_more_sources_then_more_reports():
+    one_doc = DocBuilder().add("a", outlet="o", published="2017-11-01", events=(
+        event("non_state_actor_overtakes_territory", "ypg", gov("Raqqa"), None, doc="a"),
+        event("government_regains_territory", GOV, gov("Raqqa"), None, doc="a")),
+        control=(control(gov("Raqqa"), GOV, None, doc="a"),)).source()
+    tl = timeline_from_source(one_doc)
+    assert tl.at("gov:Raqqa", d("2017-11-02")).actor == GOV
+    assert {c.actor for c in tl.conflicts[0].candidates} == {"ypg", GOV}
 
 
 def test_units_of_places():
@@ -129,6 +144,18 @@ def test_units_of_places():
     assert canonical_governorate("Atlantis") is None
     assert parse_day("2017-09") == d("2017-09-01") and parse_day("2017") == d("2017-01-01")
     assert parse_day("soon") is None
+    from marsad.model import PlaceMention, Span
+
+    part = PlaceMention(Span(0, 1), "شرق الرقة", name_en="Eastern Raqqa", kind="region", place_id="SY-RA",
+                        relation="part:east", governorate=None)
+    assert unit_of(part).unit_id == "rel:Raqqa:part:east"
+    country_part = PlaceMention(Span(0, 1), "شرق سوريا", kind="region", place_id="SY", relation="part:east")
+    assert unit_of(country_part) is None
+    assert unit_of(PlaceMention(Span(0, 1), "الحدود", kind="region", relation="border")) is None
+    site = PlaceMention(Span(0, 1), "مطار", kind="airbase", place_id="site:t4", lat=34.5, lon=37.6)
+    assert unit_of(site).unit_id == "site:t4"
+    foreign = PlaceMention(Span(0, 1), "أربيل", kind="city", place_id="gn:1", country="IQ", lat=36.2, lon=44.0)
+    assert unit_of(foreign) is None
 
 
 def test_baseline_is_evolved_by_later_reports():

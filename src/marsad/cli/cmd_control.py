@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ SITE_KIND_CHOICES = ("oil_gas_field", "mine", "airbase", "military_base", "dam",
 
 
 def _common(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
-    p.add_argument("--db", help="the store (path or postgresql:// URL); default ~/.local/share/marsad/marsad.db")
+    p.add_argument("--db", help="the store (path or postgresql:// URL); default $MARSAD_DB or "
+                   "~/.local/share/marsad/marsad.db")
     p.add_argument("--rule", choices=("latest", "most_sources", "source_weights"), default="latest",
                    help="how conflicting same-day reports are reconciled (default: latest report)")
     p.add_argument("--weights", type=Path, help="outlet<TAB>weight lines for --rule source_weights")
@@ -25,6 +27,8 @@ def _common(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
                    help="holdings ended within this many days are clashes, not changes (ACLED: 1)")
     p.add_argument("--precedence", choices=("recent", "finest"), default="recent",
                    help="which held unit decides a cell covered by several (default: most recent holding)")
+    p.add_argument("--default-date", help="date (YYYY-MM-DD) for the undated facts of documents that have no "
+                   "publication date (otherwise they are left out of the timeline)")
     p.add_argument("--control-dir", type=Path, help="baselines and cache (default: per store, or "
                    "$MARSAD_CONTROL_DIR)")
     if json_flag:
@@ -68,7 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     claims = sub.add_parser("claims", help="quantitative territory claims")
     clsub = claims.add_subparsers(dest="claims_command", metavar="SUBCOMMAND")
     check = clsub.add_parser("check", help="compare each share-of-territory claim with the computed share")
-    check.add_argument("--date", help="fallback date for claims with no as-of and no published date")
+    check.add_argument("--date", help="fallback date for claims with no as-of and no published date "
+                       "(default: --default-date)")
     check.add_argument("--bloc-file", type=Path)
     _common(check)
     check.set_defaults(func=run_claims_check)
@@ -104,6 +109,10 @@ def _day(value: str | None, what: str = "--date") -> dt.date | None:
     return day
 
 
+def _db_url(args: argparse.Namespace) -> str | None:
+    return args.db or os.environ.get("MARSAD_DB") or None
+
+
 def _rule(args: argparse.Namespace) -> Any:
     from marsad.control.records import ReconcileRule
 
@@ -133,9 +142,10 @@ def _service(args: argparse.Namespace) -> Any:
     from marsad.control.source import StoreSource
     from marsad.store import open_store
 
-    store = open_store(args.db)
+    store = open_store(_db_url(args))
     cdir = args.control_dir or control_dir_for(store.url)
-    settings = ControlSettings(rule=_rule(args), precedence=args.precedence)
+    settings = ControlSettings(rule=_rule(args), precedence=args.precedence,
+                               default_date=_day(args.default_date, "--default-date"))
     return ControlService(StoreSource(store), settings=settings, control_dir=cdir)
 
 
@@ -151,15 +161,20 @@ def _dump(obj: Any) -> None:
 
 def _method(svc: Any) -> dict[str, Any]:
     tl = svc.timeline
+    default = svc.settings.default_date
     return {"reconciliation": tl.rule.describe(), "rule": tl.rule.to_dict(), "store_revision": tl.revision,
             "facts_used": tl.stats.used, "facts_undated": tl.stats.undated, "facts_unplaced": tl.stats.unplaced,
+            "default_date": default.isoformat() if default else None,
             "baselines": [b.name for b in svc.baselines]}
 
 
 def _method_text(svc: Any) -> str:
     m = _method(svc)
+    dated = (f"; undated documents' facts dated {m['default_date']} (--default-date)" if m["default_date"]
+             else "")
     return (f"method: {m['reconciliation']}\n  facts: {m['facts_used']} used, {m['facts_undated']} undated, "
-            f"{m['facts_unplaced']} without a locatable place; baselines: {', '.join(m['baselines']) or 'none'}")
+            f"{m['facts_unplaced']} without a locatable place{dated}; baselines: "
+            f"{', '.join(m['baselines']) or 'none'}")
 
 
 # --- commands --------------------------------------------------------------------------------------------
@@ -245,7 +260,7 @@ def run_baseline_import(args: argparse.Namespace) -> int:
 
     geo = GazetteerGeo(gazetteer_path=args.gazetteer)
     base = load_baseline_file(args.file, resolver=geo.resolve, actors=_actor_names(), name=args.name)
-    cdir = args.control_dir or control_dir_for(open_store(args.db).url)
+    cdir = args.control_dir or control_dir_for(open_store(_db_url(args)).url)
     path = save_baseline(cdir, base)
     summary = {"baseline": base.name, "rows": len(base.rows), "polygons": len(base.polygons),
                "skipped": list(base.skipped), "saved_to": str(path)}

@@ -1,8 +1,9 @@
 """The area model: Syria cut into small *atoms* that control can be attributed to.
 
 Every settlement (a populated place from the gazetteer) gets its Voronoi cell; cells are clipped to the
-governorates (and the country outline). One atom is one cell's part in one governorate, so the atoms tile
-the country exactly and shares always add up to 100%.
+governorates (and the country outline). One atom is one cell's part in one governorate (slivers of the outline
+that no governorate polygon covers join the nearest governorate), so the atoms tile the country exactly and
+shares always add up to 100%. Areas are equal-area km² (``GeoContext.area_km2``) of edges densified to ~2 km.
 
 * a town fact attributes its settlement's cell (in the town's own governorate);
 * a relational region («ريف حلب الشرقي») attributes every cell of that governorate whose settlement lies in
@@ -33,6 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from marsad.model.base import Record
 
 KM_PER_DEGREE = 111.32
+SEGMENT_DEGREES = 0.02  # densify edges to ~2 km before measuring
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,11 @@ def _disc(lon: float, lat: float, km: float, km_per_degree: float, planar: bool)
     return shapely.affinity.translate(shapely.affinity.scale(circle, xfact=xscale, origin=(0, 0)), lon, lat)
 
 
+def _area(geo: GeoContext, geom: BaseGeometry) -> float:
+    """Equal-area km², with long edges densified first (a straight lon/lat edge is curved once projected)."""
+    return float(geo.area_km2(shapely.segmentize(geom, SEGMENT_DEGREES)))
+
+
 def build_area_model(geo: GeoContext, *, populated_km: float = 10.0, km_per_degree: float = KM_PER_DEGREE,
                      planar: bool = False) -> AreaModel:
     """Cut the country into atoms.
@@ -157,18 +164,28 @@ def build_area_model(geo: GeoContext, *, populated_km: float = 10.0, km_per_degr
         cell = cell.intersection(outline)
         if cell.is_empty:
             continue
+        mine: dict[str | None, int] = {}
         for j in gov_tree.query(cell, predicate="intersects"):
             part = cell.intersection(govs[gov_names[int(j)]])
             if part.area > 0:
+                mine[gov_names[int(j)]] = len(atoms)
                 atoms.append(part)
                 atom_gov.append(gov_names[int(j)])
                 atom_seed.append(seed)
         if residual.area > 0:
-            part = cell.intersection(residual)
-            if part.area > 0:
-                atoms.append(part)
-                atom_gov.append(None)
-                atom_seed.append(seed)
+            # slivers of the outline that no governorate polygon covers join the nearest governorate
+            for piece in getattr(cell.intersection(residual), "geoms", [cell.intersection(residual)]):
+                if piece.area <= 0 or piece.geom_type != "Polygon":
+                    continue
+                near = gov_tree.nearest(piece.representative_point()) if gov_names else None
+                name = gov_names[int(near)] if near is not None else None
+                if name in mine:
+                    atoms[mine[name]] = atoms[mine[name]].union(piece)
+                else:
+                    mine[name] = len(atoms)
+                    atoms.append(piece)
+                    atom_gov.append(name)
+                    atom_seed.append(seed)
     home = np.zeros(len(atoms), dtype=bool)
     xs = np.zeros(len(atoms))
     ys = np.zeros(len(atoms))
@@ -184,12 +201,12 @@ def build_area_model(geo: GeoContext, *, populated_km: float = 10.0, km_per_degr
                 rp = atom.representative_point()
                 xs[k], ys[k] = rp.x, rp.y
             near = atom.intersection(_disc(s.lon, s.lat, populated_km, km_per_degree, planar))
-            populated[k] = geo.area_km2(near) if not near.is_empty else 0.0
+            populated[k] = _area(geo, near) if not near.is_empty else 0.0
         else:
             rp = atom.representative_point()
             xs[k], ys[k] = rp.x, rp.y
-    totals = np.array([geo.area_km2(a) for a in atoms], dtype=np.float64)
+    totals = np.array([_area(geo, a) for a in atoms], dtype=np.float64)
     by_place = {s.place_id: i for i, s in enumerate(seeds)}
     return AreaModel(tuple(atoms), tuple(atom_gov), np.array(atom_seed, dtype=np.int32), home, xs, ys, totals,
-                     populated, tuple(seeds), float(geo.area_km2(outline)), populated_km, by_place,
+                     populated, tuple(seeds), _area(geo, outline), populated_km, by_place,
                      shapely.STRtree(atoms))

@@ -11,9 +11,10 @@ and says where the difference comes from:
   without its allied militias;
 * **metric**: the claim matches the populated-area share better than the total-area share.
 
-The date is the claim's as-of date, else the date of the reference event it is stated against
-(«قبل التدخل الروسي» → the day before 2015-09-30, from ``control_reference_events.tsv``), else the
-document's publication date, else the caller's fallback date. Internal consistency is checked per source:
+The date is the claim's as-of date, else the date of the reference event its baseline or scope names
+(«قبل التدخل الروسي» → the day before 2015-09-30, from ``control_reference_events.tsv``; a baseline that is
+itself a comparison with another figure does not date the claim), else the document's publication date,
+else the caller's fallback date. Internal consistency is checked per source:
 one document's share claims that add up past 100%, and a headline figure that contradicts the body.
 """
 
@@ -40,6 +41,7 @@ CLAIM_METRICS = ("share_of_territory", "area_km2")
 REFERENCE_FILE = "control_reference_events.tsv"
 NATIONAL_SCOPES = ("syria", "سوريا", "سوريه", "البلاد", "country", "national", "الاراضي السوريه")
 BEFORE_WORDS = ("قبل", "before", "prior")
+COMPARISON_WORDS = ("مقارنه", "مقابل", "بالمقارنه", "compared", "against", "versus")
 SharesAt = Callable[[dt.date, Metric, Blocs], ShareResult]
 
 
@@ -150,10 +152,12 @@ def claim_date(item: ClaimItem, *, fallback: dt.date | None = None,
     if day is not None:
         return day, "as_of"
     refs = references if references is not None else load_reference_events()
-    for field_text in (c.baseline, c.scope, item.evidence if len(item.evidence) <= 80 else None):
+    for field_text in (c.baseline, c.scope):
         if not field_text:
             continue
         folded = fold_text(field_text).lower()
+        if any(ch.isdigit() for ch in folded) or any(w in folded for w in COMPARISON_WORDS):
+            continue  # «46% مقارنة بـ19% قبل التدخل»: the reference dates the other figure, not this one
         for ref in refs:
             if any(p in folded for p in ref.patterns):
                 before = any(w in folded for w in BEFORE_WORDS)
@@ -244,6 +248,11 @@ def _explain(item: ClaimItem, comp: float, alone: float, pop: float | None, tota
         else:
             notes.append(f"bloc: {bloc} = {' + '.join(members)} ({comp:,.1f}{unit}); {c.subject} alone holds "
                          f"{alone:,.1f}{unit}")
+    coarse = total.coarse_percent_of(members)
+    if pct and gap < -tol and coarse > 0:
+        explained = explained or coarse >= -gap
+        notes.append(f"coarse attribution: {coarse:.1f}% of the computed share comes from facts about whole "
+                     "governorates (each attributes the whole governorate), which overstate a holder's area")
     if pct and pop is not None and abs(pop - comp) > tol and abs(c.value - pop) < abs(gap):
         explained = True
         notes.append(f"different metric: the claim is closer to the populated-area share ({pop:.1f}%)")

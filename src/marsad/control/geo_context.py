@@ -61,7 +61,7 @@ class GazetteerGeo:
         if key not in self._cache:
             try:
                 self._cache[key] = _boundaries().relational_region(governorate, relation)
-            except (KeyError, ValueError):
+            except (KeyError, ValueError, ConfigError):
                 self._cache[key] = None
         return self._cache[key]
 

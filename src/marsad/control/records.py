@@ -72,7 +72,7 @@ class Observation(Record):
     actor: str | None
     ref: FactRef
     previous: str | None = None
-    date_basis: Literal["stated", "reported", "baseline"] = "stated"
+    date_basis: Literal["stated", "reported", "default", "baseline"] = "stated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +81,10 @@ class ReconcileRule(Record):
 
     ``latest``: the most recently published report wins. ``most_sources``: the holder named by the most
     distinct sources wins. ``source_weights``: the holder with the highest summed outlet weight wins
-    (``weights``; outlets not listed weigh ``default_weight``). Ties fall back to ``latest``, then to
-    the actor id. ``clash_days``: a holding of this many days or fewer, followed by another change, is
-    an exchange in a clash, not a change of control (ACLED: the final capture counts).
+    (``weights``; outlets not listed weigh ``default_weight``). Ties fall back to the latest report, then
+    to more sources, then to more reports, then to the actor id. ``clash_days``: a holding of this many days
+    or fewer, followed by another change, is an exchange in a clash, not a change of control (ACLED: the
+    final capture counts).
     """
 
     name: RuleName = "latest"
@@ -104,8 +105,9 @@ class ReconcileRule(Record):
             "source_weights": "conflicting same-day reports: the holder with the highest summed source weight "
                               f"wins (default weight {self.default_weight:g}, {len(self.weights)} outlets weighted)",
         }[self.name]
-        return (f"{base}; ties go to the latest report. A holding that ends within {self.clash_days} day(s) "
-                "by another change is an exchange in a clash, not a change of control (the final capture counts).")
+        return (f"{base}; ties go to the latest report, then more sources, then more reports. A holding that "
+                f"ends within {self.clash_days} day(s) by another change is an exchange in a clash, not a change "
+                "of control (the final capture counts).")
 
 
 @dataclass(frozen=True, slots=True)

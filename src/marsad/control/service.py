@@ -18,7 +18,7 @@ import os
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,7 @@ class ControlSettings:
     rule: ReconcileRule = field(default_factory=ReconcileRule)
     precedence: Precedence = "recent"
     populated_km: float = 10.0
+    default_date: dt.date | None = None  # dates the undated facts of documents without a publication date
 
 
 class _DiskCache:
@@ -108,6 +109,18 @@ class _DiskCache:
             return  # a cache that cannot be written only costs time
 
 
+@cache
+def code_version() -> str:
+    """A digest of the control modules' source: cached objects from other code versions are never reused."""
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    folder = Path(__file__).parent
+    for name in ("records", "units", "timeline", "area", "shares", "baseline", "source"):
+        path = folder / f"{name}.py"
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def _key(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:20]
 
@@ -139,11 +152,12 @@ class ControlService:
 
     def _timeline_key(self) -> str:
         base = [json.dumps(b.to_geojson(), sort_keys=True) for b in self.baselines]
-        return _key(CACHE_VERSION, self.revision, json.dumps(self.settings.rule.to_dict(), sort_keys=True), *base)
+        return _key(code_version(), self.revision, json.dumps(self.settings.rule.to_dict(), sort_keys=True),
+                    self.settings.default_date, *base)
 
     def _geo_key(self) -> str | None:
         fp = getattr(self.geo, "fingerprint", None)
-        return _key(CACHE_VERSION, fp(), self.settings.populated_km) if callable(fp) else None
+        return _key(code_version(), fp(), self.settings.populated_km) if callable(fp) else None
 
     @cached_property
     def timeline(self) -> Timeline:
@@ -152,7 +166,8 @@ class ControlService:
         if isinstance(cached, Timeline):
             return cached
         obs = [o for b in self.baselines for o in b.observations()]
-        tl = timeline_from_source(self.source, rule=self.settings.rule, baseline=obs)
+        tl = timeline_from_source(self.source, rule=self.settings.rule, baseline=obs,
+                                  default_date=self.settings.default_date)
         self._cache.put("timeline", key, tl)
         return tl
 
@@ -192,7 +207,7 @@ class ControlService:
     def claims(self, blocs: Blocs, *, fallback: dt.date | None = None) -> ClaimsReport:
         items = claims_from_docs(self.source.documents(), text_of=self.source.text)
         return check_claims(items, lambda day, metric, b: self.shares(day, metric=metric, blocs=b), blocs,
-                            fallback=fallback)
+                            fallback=fallback or self.settings.default_date)
 
     def sites(self, *, day: dt.date | None = None, kind: str | None = None,
               sites: Sequence[Site] | None = None) -> tuple[SiteStatus, ...]:

@@ -87,6 +87,10 @@ class ShareResult(Record):
     sources: int
     intervals: int
     method: Method
+    coarse: tuple[ShareRow, ...] = ()  # per actor: the part attributed by governorate-level facts
+
+    def coarse_percent_of(self, actors: tuple[str, ...]) -> float:
+        return sum(r.percent for r in self.coarse if r.bloc in actors)
 
     def percent_of(self, actors: tuple[str, ...]) -> float:
         """The summed share of a set of actors (e.g. one bloc's members, or one actor alone)."""
@@ -134,6 +138,7 @@ class ShareIndex:
     iv_src_ids: np.ndarray  # int32
     cand_unit: np.ndarray  # (atoms, K) unit index; len(unit_ids) = no candidate
     cand_tier: np.ndarray  # (atoms, K)
+    unit_tier: np.ndarray  # (units,) tier of each unit
     units_unlocated: tuple[str, ...]
     rule: str
     revision: str = ""
@@ -189,6 +194,13 @@ class ShareIndex:
         unknown_row = ShareRow(UNKNOWN, "unknown / unattributed", (), unknown, pct(unknown))
         ivs = np.unique(chosen[chosen >= 0])
         n_sources = self._count_sources(ivs)
+        gov_level = np.zeros(chosen.shape, dtype=bool)
+        held = chosen >= 0
+        gov_level[held] = self.unit_tier[self.iv_unit[chosen[held]]] == TIER["governorate"]
+        per_coarse = np.bincount(holder[gov_level] + 1, weights=areas[gov_level], minlength=len(self.actors) + 1)
+        coarse = tuple(ShareRow(self.actors[i], "governorate-level facts", (self.actors[i],),
+                                float(per_coarse[i + 1]), pct(float(per_coarse[i + 1])))
+                       for i in range(len(self.actors)) if per_coarse[i + 1] > 0)
         denominator = ("all of Syria: the sum of the cells (country outline clipped to the governorates)"
                        if metric == "total" else
                        f"populated Syria: the parts of the cells within {self.model.populated_km:g} km of their "
@@ -200,7 +212,7 @@ class ShareIndex:
             settlements=len(self.model.settlements), atoms=len(self.model.atoms),
             units_used=len(self.unit_ids) - len(self.units_unlocated), units_unlocated=self.units_unlocated)
         return ShareResult(day, metric, (*rows, unknown_row), (*actor_rows, unknown_row), unknown, pct(unknown),
-                           denom, n_sources, int(ivs.size), method)
+                           denom, n_sources, int(ivs.size), method, coarse)
 
     def _count_sources(self, ivs: np.ndarray) -> int:
         """Distinct sources behind a set of intervals (vectorised over the flat source table)."""
@@ -234,7 +246,7 @@ def _unit_atoms(timeline: Timeline, model: AreaModel, geo: GeoContext | None,
             if key not in region_cache:
                 region_cache[key] = geo.relational_region(*key)
             poly = region_cache[key]
-            atoms = model.atoms_within(poly, governorate=unit.governorate) if poly is not None else None
+            atoms = model.atoms_within(poly) if poly is not None and not poly.is_empty else None
         elif unit.kind == "polygon" and uid in polygons:
             atoms = model.atoms_within(polygons[uid])
         elif unit.kind in ("town", "vicinity"):
@@ -278,9 +290,10 @@ def build_share_index(timeline: Timeline, model: AreaModel, *, geo: GeoContext |
     k = max((len(c) for c in per_atom), default=0)
     cand_unit = np.full((len(per_atom), k), len(unit_ids), dtype=np.int32)
     cand_tier = np.full((len(per_atom), k), 7, dtype=np.int8)
+    unit_tier = np.array([located[u][1] for u in unit_ids], dtype=np.int8)
     for a, cands in enumerate(per_atom):
         for j, (u, t) in enumerate(cands):
             cand_unit[a, j] = u
             cand_tier[a, j] = t
     return ShareIndex(model, unit_ids, actors, iv_unit, iv_start, iv_end, iv_actor, iv_src_ptr, iv_src_ids, cand_unit,
-                      cand_tier, tuple(unlocated), timeline.rule.describe(), timeline.revision, aidx)
+                      cand_tier, unit_tier, tuple(unlocated), timeline.rule.describe(), timeline.revision, aidx)

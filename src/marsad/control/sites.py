@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from marsad.control.records import ControlInterval
 from marsad.control.shares import ShareIndex
 from marsad.control.timeline import Timeline
+from marsad.control.units import site_unit_id
 from marsad.model.base import Record
 
 SITE_KINDS: tuple[str, ...] = ("oil_gas_field", "mine", "airbase", "military_base", "dam", "border_crossing")
@@ -66,7 +67,7 @@ def sites_from_places(places: Iterable[object]) -> tuple[Site, ...]:
 
 
 def _own_intervals(timeline: Timeline, site: Site) -> tuple[ControlInterval, ...]:
-    ids = (f"site:{site.place_id}", f"place:{site.place_id}")
+    ids = (site_unit_id(site.place_id), f"place:{site.place_id}")
     found: list[ControlInterval] = []
     for uid in ids:
         found.extend(timeline.for_unit(uid))

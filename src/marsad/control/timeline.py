@@ -9,8 +9,9 @@ Inputs are *observations* (``records.Observation``), normalised from
 * baseline rows imported by the user (``marsad control baseline import``): the lowest-ranked state,
   evolved by every later report.
 
-A fact without a date of its own is dated by its document's publication date (``date_basis="reported"``);
-a fact with neither is counted in ``Timeline.undated`` and not placed. Partial dates (``2017-09``,
+A fact without a date of its own is dated by its document's publication date (``date_basis="reported"``),
+else by the caller's ``default_date`` for undated documents (``"default"``, only when one is given); a fact with
+none of these is counted in ``stats.undated`` and not placed. Partial dates (``2017-09``,
 ``2017``) count from their first day.
 
 Rules (ACLED's): the final capture counts, and a holding reversed within ``rule.clash_days`` days is an
@@ -80,8 +81,10 @@ class ObservationStats:
     no_actor: int = 0
 
 
-def observations_from(doc: DocFacts, stats: ObservationStats | None = None) -> Iterator[Observation]:
+def observations_from(doc: DocFacts, stats: ObservationStats | None = None, *,
+                      default_date: dt.date | None = None) -> Iterator[Observation]:
     """Observations stated by one document (asserted facts only)."""
+    fallback, fallback_basis = (doc.published, "reported") if doc.published else (default_date, "default")
     stats = stats if stats is not None else ObservationStats()
     units: dict[str, Unit | None] = {}
 
@@ -107,7 +110,7 @@ def observations_from(doc: DocFacts, stats: ObservationStats | None = None) -> I
         day = parse_day(e.date)
         basis = "stated"
         if day is None:
-            day, basis = doc.published, "reported"
+            day, basis = fallback, fallback_basis
         if u is None:
             stats.unplaced += 1
         elif day is None:
@@ -125,7 +128,7 @@ def observations_from(doc: DocFacts, stats: ObservationStats | None = None) -> I
         day = parse_day(c.date)
         basis = "stated"
         if day is None:
-            day, basis = doc.published, "reported"
+            day, basis = fallback, fallback_basis
         if u is None:
             stats.unplaced += 1
         elif day is None:
@@ -161,16 +164,17 @@ def _confidence(refs: Sequence[FactRef], share: float) -> float:
     return round((1.0 - miss) * share, 4)
 
 
-def _score(obs: Sequence[Observation], rule: ReconcileRule) -> tuple[float, float, float]:
-    """(rule score, latest-report ordinal, source count) for one side of a conflict."""
+def _score(obs: Sequence[Observation], rule: ReconcileRule) -> tuple[float, float, float, float]:
+    """(rule score, then tie-breakers: latest report, sources, reports) for one side of a conflict."""
     latest = max((o.ref.reported or o.date).toordinal() * 10 + KIND_RANK[o.kind] for o in obs)
     srcs: dict[str, str | None] = {o.ref.source: o.ref.outlet for o in obs}
     n = float(len(srcs))
+    reports = float(len(obs))
     if rule.name == "latest":
-        return float(latest), n, 0.0
+        return float(latest), n, reports, 0.0
     if rule.name == "most_sources":
-        return n, float(latest), 0.0
-    return sum(rule.weight(outlet) for outlet in srcs.values()), float(latest), n
+        return n, float(latest), reports, 0.0
+    return sum(rule.weight(outlet) for outlet in srcs.values()), float(latest), n, reports
 
 
 def _day_outcome(day_obs: list[Observation], holder: str | None, unit_id: str, day: dt.date,
@@ -326,13 +330,15 @@ def build_timeline(observations: Iterable[Observation], *, rule: ReconcileRule |
 
 
 def timeline_from_source(source: FactSource, *, rule: ReconcileRule | None = None,
-                         baseline: Iterable[Observation] = ()) -> Timeline:
-    """Build the timeline of every stored document, evolving an optional baseline snapshot."""
+                         baseline: Iterable[Observation] = (), default_date: dt.date | None = None) -> Timeline:
+    """Build the timeline of every stored document, evolving an optional baseline snapshot.
+
+    ``default_date`` dates the undated facts of documents that have no publication date."""
     stats = ObservationStats()
 
     def gen() -> Iterator[Observation]:
         yield from baseline
         for doc in source.documents():
-            yield from observations_from(doc, stats)
+            yield from observations_from(doc, stats, default_date=default_date)
 
     return build_timeline(gen(), rule=rule, stats=stats, revision=source.revision())

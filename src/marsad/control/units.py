@@ -21,6 +21,12 @@ GOVERNORATES: tuple[str, ...] = (
     "Damascus", "Rif Dimashq", "Aleppo", "Homs", "Hama", "Latakia", "Tartus", "Idlib", "Raqqa",
     "Deir ez-Zor", "Hasakah", "Daraa", "Suwayda", "Quneitra",
 )
+# ISO 3166-2 codes: the gazetteer's governorate entries carry them as place ids (SY-HL = Aleppo).
+ISO_CODES: dict[str, str] = {
+    "SY-DI": "Damascus", "SY-RD": "Rif Dimashq", "SY-HL": "Aleppo", "SY-HI": "Homs", "SY-HM": "Hama",
+    "SY-LA": "Latakia", "SY-TA": "Tartus", "SY-ID": "Idlib", "SY-RA": "Raqqa", "SY-DY": "Deir ez-Zor",
+    "SY-HA": "Hasakah", "SY-DR": "Daraa", "SY-SU": "Suwayda", "SY-QU": "Quneitra",
+}
 SITE_KINDS: frozenset[str] = frozenset({
     "airbase", "military_base", "oil_gas_field", "mine", "border_crossing", "dam",
 })
@@ -64,11 +70,16 @@ def _alias_table() -> dict[str, str]:
     return _aliases()
 
 
+def governorate_of(place: PlaceMention) -> str | None:
+    """The place's governorate: stated, or the governorate the place itself is (by ISO id)."""
+    return canonical_governorate(place.governorate) or ISO_CODES.get(place.place_id or "")
+
+
 def is_region_relation(place: PlaceMention) -> bool:
     """True when the relation qualifies a governorate (or its capital): «ريف حلب الشرقي», «جنوب الرقة»."""
     if not place.relation:
         return False
-    if place.kind == "governorate" or place.relation.startswith("countryside"):
+    if place.kind == "governorate" or place.relation.startswith(("countryside", "part")):
         return True
     # a bare direction on a governorate capital («جنوب الرقة») reads as the governorate's part
     gov = canonical_governorate(place.governorate)
@@ -76,15 +87,24 @@ def is_region_relation(place: PlaceMention) -> bool:
     return gov is not None and name == gov and place.kind == "city"
 
 
+def site_unit_id(place_id: str) -> str:
+    """``site:<place_id>``; gazetteer site ids already start with ``site:`` and are used as they are."""
+    return place_id if place_id.startswith("site:") else f"site:{place_id}"
+
+
 def unit_of(place: PlaceMention | None) -> Unit | None:
     """The unit a place mention names, or ``None`` when it cannot be held or located."""
     if place is None or (place.country not in (None, "SY")):
         return None
-    gov = canonical_governorate(place.governorate)
+    gov = governorate_of(place)
     name = place.name_en or place.surface
-    if place.relation and is_region_relation(place) and gov:
+    if place.relation and is_region_relation(place):
+        if not gov:
+            return None  # a part of the country («شرق سوريا») or of a foreign place: too vague to hold
         return Unit(f"rel:{gov}:{place.relation}", "region", f"{gov} ({place.relation})", governorate=gov,
                     relation=place.relation)
+    if place.relation == "border":
+        return None
     if place.kind == "governorate":
         gov = gov or canonical_governorate(place.name_en)
         if gov is None:
@@ -98,7 +118,7 @@ def unit_of(place: PlaceMention | None) -> Unit | None:
     common = {"governorate": gov, "place_id": place.place_id, "place_kind": place.kind, "lat": place.lat,
               "lon": place.lon}
     if place.kind in SITE_KINDS:
-        return Unit(f"site:{pid}", "site", name, **common)  # type: ignore[arg-type]
+        return Unit(site_unit_id(pid), "site", name, **common)  # type: ignore[arg-type]
     if place.kind in SETTLEMENT_KINDS and not place.relation:
         return Unit(f"place:{pid}", "town", name, **common)  # type: ignore[arg-type]
     rel = place.relation or place.kind or "near"
