@@ -95,7 +95,8 @@ def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None =
     fails on the first character almost everywhere, and because every top-level branch starts with a
     literal the engine can skip ahead to the positions where a word may start. ``suffix`` is appended to
     every word («(?!\\w)»); ``digits``, if given, is the tail of an extra branch per leading digit
-    («\\d*» matches any digit run), so digits do not spoil that skip.
+    («\\d*» matches any digit run), so digits do not spoil that skip. A «*» in a word matches any word
+    characters («قتل*» → «قتل\\w*»).
     """
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for w in words:
@@ -104,15 +105,18 @@ def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None =
             node = node.setdefault(ch, {})
         node[""] = {}
 
+    def esc(ch: str) -> str:
+        return r"\w*" if ch == "*" else re.escape(ch)
+
     def emit(node: dict) -> str:  # type: ignore[type-arg]
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        branches = [esc(ch) + emit(sub) for ch, sub in sorted(node.items(), key=lambda kv: kv[0] == "*") if ch]
         if not branches:
             return ""
         if len(branches) == 1 and "" not in node:
             return branches[0]
         return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
 
-    top = [re.escape(ch) + emit(sub) + suffix for ch, sub in sorted(trie.items()) if ch]
+    top = [esc(ch) + emit(sub) + suffix for ch, sub in sorted(trie.items()) if ch]
     if digits is not None:
         top = [d + digits for d in "0123456789"] + top
     return "(?:" + "|".join(top) + ")"

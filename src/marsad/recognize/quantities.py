@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -78,6 +79,30 @@ class _Draft:
     breakdown: bool = False
 
 
+class _Doc:
+    """Per-call state: the folded text and its cues, scanned on first use."""
+
+    __slots__ = ("_cues", "_scan", "_starts", "text")
+
+    def __init__(self, text: str, scan: Callable[[str], list[tuple[int, int, str, str]]]) -> None:
+        self.text = text
+        self._scan = scan
+        self._cues: list[tuple[int, int, str, str]] | None = None
+        self._starts: list[int] = []
+
+    @property
+    def cues(self) -> list[tuple[int, int, str, str]]:
+        if self._cues is None:
+            self._cues = self._scan(self.text)
+            self._starts = [c[0] for c in self._cues]
+        return self._cues
+
+    @property
+    def cue_starts(self) -> list[int]:
+        self.cues  # noqa: B018 -- scans on first use
+        return self._starts
+
+
 @dataclass(frozen=True)
 class QuantityLexicon:
     """The rows of ``quantity_cues.tsv`` grouped by kind, each as ``{key: [folded forms]}``."""
@@ -96,6 +121,8 @@ class QuantityLexicon:
 
 @dataclass(frozen=True)
 class QuantityPatterns:
+    """Compiled patterns. Words before a number are read on the reversed text, anchored at the number."""
+
     unit: re.Pattern[str]
     duals: re.Pattern[str]
     dual_keys: dict[str, str]
@@ -103,14 +130,20 @@ class QuantityPatterns:
     noun: re.Pattern[str]
     noun_class: re.Pattern[str]
     area_unit: re.Pattern[str]
-    context: re.Pattern[str]
-    share: re.Pattern[str]
-    hedge_before: re.Pattern[str]
+    cues: re.Pattern[str]
+    cue_exact: dict[str, tuple[str, str]]
+    cue_stars: tuple[tuple[str, str, str], ...]
+    hedge_before_rev: re.Pattern[str]
+    hedge_keys: dict[str, str]
     hedge_after: re.Pattern[str]
-    identifier: re.Pattern[str]
-    identifier_far: re.Pattern[str]
+    identifier_rev: re.Pattern[str]
+    identifier_far_rev: re.Pattern[str]
     skip_after: re.Pattern[str]
     unit_keys: dict[str, tuple[str, int]]
+
+
+def _rev(forms: list[str]) -> list[str]:
+    return [f[::-1] for f in forms]
 
 
 def _build(lex: QuantityLexicon) -> QuantityPatterns:
@@ -123,10 +156,22 @@ def _build(lex: QuantityLexicon) -> QuantityPatterns:
         group = f"u_{name}" + (f"_{implied}" if implied else "")
         unit_keys[group] = (name, int(implied or 0))
         (duals if implied else units).setdefault(group, []).extend(f for f in forms if f != "%")
-    hedges_before = {k: v for k, v in c["hedge_before"].items()}
     # forms that stand for the number 2 by themselves: dual units («كيلومترين») and dual nouns («عنصران»)
     dual_keys = {f: g for g, forms in duals.items() for f in forms}
     dual_keys.update({f: f"d_{k}" for k, forms in c["noun_dual"].items() for f in forms})
+    # context and share cues are found once per document by one trie scan, then looked up per number
+    cue_exact: dict[str, tuple[str, str]] = {}
+    stars: list[tuple[str, str, str]] = []
+    for kind in ("context", "share"):
+        for key, forms in c[kind].items():
+            for f in forms:
+                if f.endswith("*"):
+                    stars.append((f[:-1], kind, key))
+                else:
+                    cue_exact.setdefault(f, (kind, key))
+    hedge_keys = {f: k for k, forms in c["hedge_before"].items() for f in forms}
+    idents = [f for forms in c["identifier"].values() for f in forms]
+    far = [f for forms in c["identifier_far"].values() for f in forms]
     return QuantityPatterns(
         unit=re.compile(rf"\s*(?:(?P<u_percent_sign>%)|(?:{_groups(units)})(?!\w))"),
         duals=re.compile(trie_pattern(dual_keys, suffix=r"(?!\w)")),
@@ -135,12 +180,14 @@ def _build(lex: QuantityLexicon) -> QuantityPatterns:
         noun=re.compile(r"\s*(?:من\s+)?(?P<n>[^\W\d_]+)"),
         noun_class=re.compile(rf"{_CLITICS}(?:{_groups(c['noun'])})(?:ها|هم|هن|ه)?"),
         area_unit=re.compile(_groups({"km2": c["unit"]["km2"]})),
-        context=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['context'])})(?!\w)"),
-        share=re.compile(rf"(?<!\w){_CLITICS}(?:{_groups(c['share'])})(?!\w)"),
-        hedge_before=re.compile(rf"(?<!\w)[وب]?(?:{_groups(hedges_before)})\s*\(?\s*$"),
+        cues=re.compile(trie_pattern([*cue_exact, *(f"{p}*" for p, _, _ in stars)], suffix=r"(?!\w)")),
+        cue_exact=cue_exact,
+        cue_stars=tuple(sorted(stars, key=lambda t: -len(t[0]))),
+        hedge_before_rev=re.compile(rf"[\s(]*(?P<h>{trie_pattern(_rev(list(hedge_keys)))})[وب]?(?!\w)"),
+        hedge_keys=hedge_keys,
         hedge_after=re.compile(rf"\s*\)?\s*,?\s*(?:{_groups(c['hedge_after'])})(?!\w)"),
-        identifier=re.compile(rf"(?<!\w)[وفبل]?(?:{_groups(c['identifier'])})\s*-?\s*\(?\s*$"),
-        identifier_far=re.compile(rf"(?<!\w)[وفبل]?(?:{_groups(c['identifier_far'])})(?:\s+\w+){{1,3}}\s*\(?\s*$"),
+        identifier_rev=re.compile(rf"[\s(\-]*{trie_pattern(_rev(idents))}[وفبل]?(?!\w)"),
+        identifier_far_rev=re.compile(rf"[\s(]*(?:\w+\s+){{1,3}}{trie_pattern(_rev(far))}[وفبل]?(?!\w)"),
         skip_after=re.compile(rf"\s*(?:{_groups(c['skip_after'])})(?!\w)"),
         unit_keys=unit_keys,
     )
@@ -171,6 +218,7 @@ class QuantityRecognizer:
                 found.append((m.start(), m))
         found.sort(key=lambda f: f[0])
         drafts: list[_Draft] = []
+        doc = _Doc(text, self._cues)
         for pos, item in found:
             end = item.end if isinstance(item, NumberMatch) else item.end()
             i = bisect.bisect_right(sent_starts, folded.offsets[pos]) - 1
@@ -182,11 +230,11 @@ class QuantityRecognizer:
             if chrome or _inside(taken, pos, end):
                 continue
             if isinstance(item, NumberMatch):
-                d = self._read(text, item, lo, max(hi, end)) if item.value is not None else None
+                d = self._read(doc, item, lo, max(hi, end)) if item.value is not None else None
             elif re.search(r"\d\s*$", text[max(0, pos - 4):pos]):
                 d = None  # «2 كيلومترين»: the number was read already
             else:
-                d = self._dual(text, item, lo, max(hi, end))
+                d = self._dual(doc, item, lo, max(hi, end))
             if d is None:
                 continue
             self._inherit(text, d, drafts)
@@ -218,14 +266,16 @@ class QuantityRecognizer:
         if d.unit == "percent" and d.metric is None and _PARTITIVE.match(text, d.end):
             d.metric = "other"  # «80% من المدينة»; a bare rate («بنسبة 150%») is left out
 
-    def _read(self, text: str, num: NumberMatch, lo: int, hi: int) -> _Draft | None:
+    def _read(self, doc: _Doc, num: NumberMatch, lo: int, hi: int) -> _Draft | None:
         p = self.patterns
+        text = doc.text
         s, e = num.start, num.end
         if num.kind in ("digits", "mixed") and _looks_like_code(text, s, e):
             return None
-        if p.identifier.search(text, max(0, s - 24), s) or p.skip_after.match(text, e):
+        before = text[max(0, s - 40):s][::-1]
+        if p.identifier_rev.match(before) or p.skip_after.match(text, e):
             return None
-        if num.kind == "digits" and p.identifier_far.search(text, max(0, s - 40), s):
+        if num.kind == "digits" and p.identifier_far_rev.match(before):
             return None
         um = p.unit.match(text, e)
         unit = "count"
@@ -243,7 +293,7 @@ class QuantityRecognizer:
         if unit == "m":  # «على بعد 500 متر»: distances are kept in kilometres
             unit, value = "km", value / 1000
         if num.kind == "fraction":
-            if unit != "count" or not self._share_near(text, s, lo, hi):
+            if unit != "count" or not self._share_near(doc, s, lo, hi):
                 return None
             unit, value = "percent", round(value * 100, 1)
         noun_span, noun_class = None, None
@@ -255,7 +305,7 @@ class QuantityRecognizer:
                 return None
         if num.dotted_thousands and (unit == "km2" or (unit == "count" and noun_class is not None)):
             value = num.thousands_value or value
-        metric = self._metric(text, s, end, lo, hi, unit, noun_class)
+        metric = self._metric(doc, s, end, lo, hi, unit, noun_class)
         if metric is None and unit == "percent" and p.area_unit.search(text, lo, hi):
             metric = "share_of_territory"  # «قسد: 25.6%، أي نحو 47.400 كم مربع»
         tail = noun_span[1] if noun_span else end
@@ -263,7 +313,8 @@ class QuantityRecognizer:
         return _Draft(start=hstart if hstart is not None else start, end=end, tail=tail, value=value, unit=unit,
                       metric=metric, hedge=hedge, noun=noun_span, noun_class=noun_class)
 
-    def _dual(self, text: str, m: re.Match[str], lo: int, hi: int) -> _Draft | None:
+    def _dual(self, doc: _Doc, m: re.Match[str], lo: int, hi: int) -> _Draft | None:
+        text = doc.text
         key = self.patterns.dual_keys[m.group()]
         hedge, hstart = self._hedge(text, m.start(), m.end(), lo)
         start = hstart if hstart is not None else m.start()
@@ -272,7 +323,7 @@ class QuantityRecognizer:
             return _Draft(start=start, end=m.end(), tail=m.end(), value=float(implied), unit=unit,
                           metric={"km2": "area_km2", "km": "distance_km"}.get(unit, "other"), hedge=hedge)
         cls = key.removeprefix("d_")  # «قتل عنصران»
-        metric = self._metric(text, m.start(), m.end(), lo, hi, "count", cls)
+        metric = self._metric(doc, m.start(), m.end(), lo, hi, "count", cls)
         return _Draft(start=start, end=m.end(), tail=m.end(), value=2.0, unit="count", metric=metric, hedge=hedge,
                       noun=(m.start(), m.end()), noun_class=cls)
 
@@ -285,14 +336,38 @@ class QuantityRecognizer:
             return None, None
         return (nm.start("n"), nm.end("n")), cm.lastgroup
 
-    def _share_near(self, text: str, pos: int, lo: int, hi: int) -> bool:
-        a, b = max(lo, pos - self.share_window), min(hi, pos + self.share_window)
-        return self.patterns.share.search(text, a, b) is not None
+    def _cues(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Every context and share cue of the text: (start, end, kind, key), in text order."""
+        p = self.patterns
+        out = []
+        for m in p.cues.finditer(text):
+            k = m.start()
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            if k < m.start() and not p.clitics.fullmatch(text, k, m.start()):
+                continue
+            w = m.group()
+            hit = p.cue_exact.get(w)
+            if hit is None:
+                hit = next(((kind, key) for pre, kind, key in p.cue_stars if w.startswith(pre)), None)
+            if hit is not None:
+                out.append((m.start(), m.end(), hit[0], hit[1]))
+        return out
 
-    def _metric(self, text: str, s: int, e: int, lo: int, hi: int, unit: str,
+    def _share_near(self, doc: _Doc, pos: int, lo: int, hi: int) -> bool:
+        a, b = max(lo, pos - self.share_window), min(hi, pos + self.share_window)
+        cues = doc.cues
+        i = bisect.bisect_left(doc.cue_starts, a)
+        while i < len(cues) and cues[i][0] < b:
+            if cues[i][2] == "share" and cues[i][1] <= b:
+                return True
+            i += 1
+        return False
+
+    def _metric(self, doc: _Doc, s: int, e: int, lo: int, hi: int, unit: str,
                 noun_class: str | None) -> str | None:
         if unit == "percent":
-            return "share_of_territory" if self._share_near(text, s, lo, hi) else None
+            return "share_of_territory" if self._share_near(doc, s, lo, hi) else None
         if unit == "km2":
             return "area_km2"
         if unit == "km":
@@ -304,12 +379,15 @@ class QuantityRecognizer:
         allowed = _ARMED_METRICS if noun_class == "armed" else _PERSON_METRICS
         best: tuple[int, str] | None = None
         a, b = max(lo, s - self.context_window), min(hi, e + self.context_window)
-        for m in self.patterns.context.finditer(text, a, b):
-            key = m.lastgroup or ""
-            if key not in allowed or (m.start() < e and m.end() > s):
+        text, cues = doc.text, doc.cues
+        i = bisect.bisect_left(doc.cue_starts, a)
+        while i < len(cues) and cues[i][0] < b:
+            cs, ce, kind, key = cues[i]
+            i += 1
+            if kind != "context" or key not in allowed or ce > b or (cs < e and ce > s):
                 continue
-            gap = text[m.end():s] if m.end() <= s else text[e:m.start()]
-            dist = len(gap) + 25 * sum(gap.count(ch) for ch in ",;")
+            gap = text[ce:s] if ce <= s else text[e:cs]
+            dist = len(gap) + 25 * (gap.count(",") + gap.count(";"))
             if best is None or dist < best[0]:
                 best = (dist, key)
         if best is not None:
@@ -317,9 +395,10 @@ class QuantityRecognizer:
         return None if noun_class is None else "other"
 
     def _hedge(self, text: str, s: int, e: int, lo: int) -> tuple[str | None, int | None]:
-        hm = self.patterns.hedge_before.search(text, max(lo, s - 30), s)
+        lo = max(lo, s - 30)
+        hm = self.patterns.hedge_before_rev.match(text[lo:s][::-1])
         if hm is not None:
-            return hm.lastgroup, hm.start()
+            return self.patterns.hedge_keys[hm.group("h")[::-1]], s - hm.end()
         am = self.patterns.hedge_after.match(text, e)
         if am is not None:
             return am.lastgroup, None

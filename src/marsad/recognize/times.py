@@ -94,6 +94,7 @@ class TimePatterns:
     bullet: re.Pattern[str]
     url: tuple[re.Pattern[str], ...]
     bare_prep: re.Pattern[str]
+    prep_words: tuple[str, ...]
     trigger: re.Pattern[str]
     triggers: dict[str, tuple[str, ...]]
     by_rule: dict[str, re.Pattern[str]]
@@ -151,7 +152,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
             rf"{_WB}(?P<prep>{preps})\s+(?:(?P<hedge>{hedge})\s+)?(?:(?P<num>{num})\s*)?(?:ال)?(?P<unit>{unit})"
             rf"(?:\s+ال\s*\d+)?(?:\s+(?:عده|(?P<rel>{rel}|الاخيره|الاخير|الاولي)))?{_WE}"),
         prep_before=re.compile(rf"(?:^|(?<=\W))(?P<prep>{since_until})(?:\s+تاريخ)?(?:\s+{part})?(?:\s+يوم)?\s*$"),
-        clock=re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"),
+        clock=re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s*(?:[مص](?!\w)|صباحا|مساء))?"),
         dateline_cue=re.compile(r"نشر|تاريخ|بتاريخ|date|تحديث|updated|published|posted", re.IGNORECASE),
         bullet=re.compile(r"[ \t\u00a0\u200f\u200e]*[-•*–—▪●]?[ \t\u00a0]*([0-9٠-٩]{1,2})[ \t\u00a0]*[:\-–)]"),
         url=(re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$)"),
@@ -183,7 +184,8 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
              "clock")
     by_rule: dict[str, re.Pattern[str]] = {r: pats[r] for r in rules}
     trigger = re.compile(trie_pattern(triggers, suffix=r"(?!\w)", digits=r"\d*"))
-    return TimePatterns(**pats, trigger=trigger,
+    prep_words = tuple(sorted({f.removeprefix("و") for f in (*w["since"], *w["until"])}))
+    return TimePatterns(**pats, trigger=trigger, prep_words=prep_words,
                         triggers=triggers, by_rule=by_rule)
 
 
@@ -204,16 +206,19 @@ class TimeRecognizer:
         folded = analysis.folded
         warnings: list[str] = []
         cands = _select(self._candidates(folded.text))
+        spans = [folded.to_original(c.start, c.end) for c in cands]
+        # dates that need no reference date, resolved once: for the dateline and for «الشهر نفسه»
+        base = [resolve(c, None, None, self.lexicon, self.finder) if c.rule in _STATED else None for c in cands]
         doc = analysis.document
         ref = analysis.reference_date
-        stated = self._stated_date(analysis, cands)
+        stated = self._stated_date(analysis, cands, spans, base)
         if doc.published is not None:
             if stated is not None and abs((stated - doc.published).days) > 2:
                 warnings.append(f"times: published date {doc.published.isoformat()} differs from the date "
                                 f"stated in the text ({stated.isoformat()}); kept the published date")
         elif stated is not None and (ref is None or ref == self.default_date):
             ref = stated
-        mentions = self._resolve_all(analysis, cands, ref, warnings)
+        mentions = self._resolve_all(analysis, cands, spans, base, ref, warnings)
         mentions += self._timeline(analysis.text, mentions)
         mentions.sort(key=lambda t: (t.span.start, t.span.end))
         return replace(analysis, times=tuple(mentions), reference_date=ref,
@@ -269,6 +274,9 @@ class TimeRecognizer:
         if c.rule not in ("numeric", "dmy", "my", "month", "year", "bare_year", "relunit", "drel", "weekday", "dayrel"):
             return c
         lo = max(0, c.start - 30)
+        window = text[lo:c.start]
+        if not any(w in window for w in self.patterns.prep_words):
+            return c
         pm = self.patterns.prep_before.search(text, lo, c.start)
         if pm is None:
             return c
@@ -277,61 +285,55 @@ class TimeRecognizer:
 
     # -- resolving -------------------------------------------------------------------------------------
 
-    def _resolve_all(self, analysis: Analysis, cands: list[Cand], ref: dt.date | None,
-                     warnings: list[str]) -> list[TimeMention]:
-        folded = analysis.folded
+    def _resolve_all(self, analysis: Analysis, cands: list[Cand], spans: list[Span],
+                     base: list[Resolved | None], ref: dt.date | None, warnings: list[str]) -> list[TimeMention]:
         text = analysis.text
-        spans = [folded.to_original(c.start, c.end) for c in cands]
         # stated months, for «الشهر نفسه» and yearless dates: the last one on the same line, else the
         # month the text states most often
         stated: list[tuple[int, int, tuple[int, int]]] = []
-        for c, span in zip(cands, spans, strict=True):
-            if c.rule in ("numeric", "dmy", "my"):
-                r0 = resolve(c, None, None, self.lexicon, self.finder)
-                if r0.value is not None and not r0.relative and r0.precision in ("day", "month"):
-                    ym = (int(r0.value[:4]), int(r0.value[5:7]))
-                    stated.append((span.start, text.count("\n", 0, span.start), ym))
+        for span, r0 in zip(spans, base, strict=True):
+            if r0 is not None and r0.value is not None and not r0.relative and r0.precision in ("day", "month"):
+                ym = (int(r0.value[:4]), int(r0.value[5:7]))
+                stated.append((span.start, text.count("\n", 0, span.start), ym))
         counts: dict[tuple[int, int], int] = {}
         for _, _, ym in stated:
             counts[ym] = counts.get(ym, 0) + 1
         dominant = max(counts, key=lambda k: (counts[k], max(p for p, _, y in stated if y == k))) if counts else None
-        out: list[tuple[Cand, Resolved]] = []
-        for c, span in zip(cands, spans, strict=True):
+        out: list[tuple[Cand, Resolved, Span]] = []
+        for c, span, r0 in zip(cands, spans, base, strict=True):
             if c.rule == "clock":
                 continue
-            line = text.count("\n", 0, span.start)
-            same_line = [ym for p, ln, ym in stated if ln == line and p < span.start]
-            antecedent = same_line[-1] if same_line else dominant
-            r = resolve(c, ref, antecedent, self.lexicon, self.finder)
+            if r0 is not None and c.rule != "dmy":
+                r = resolve(c, None, None, self.lexicon, self.finder) if c.kind != "point" else r0
+            else:
+                antecedent = dominant
+                if stated:
+                    line = text.count("\n", 0, span.start)
+                    same_line = [ym for p, ln, ym in stated if ln == line and p < span.start]
+                    antecedent = same_line[-1] if same_line else dominant
+                r = resolve(c, ref, antecedent, self.lexicon, self.finder)
             if r.warning:
                 warnings.append(f"times: {r.warning} «{text[span.start:span.end]}» at {span.start}")
-            out.append((c, r))
+            out.append((c, r, span))
         out = _anchor_relative_days(out, analysis)
-        mentions = []
-        kept = [s for c, s in zip(cands, spans, strict=True) if c.rule != "clock"]
-        for (_c, r), span in zip(out, kept, strict=True):
-            mentions.append(TimeMention(span=span, surface=text[span.start:span.end], value=r.value,
-                                        precision=r.precision, relative=r.relative, kind=r.kind))
-        return mentions
+        return [TimeMention(span=span, surface=text[span.start:span.end], value=r.value, precision=r.precision,
+                            relative=r.relative, kind=r.kind) for _c, r, span in out]
 
-    def _stated_date(self, analysis: Analysis, cands: list[Cand]) -> dt.date | None:
+    def _stated_date(self, analysis: Analysis, cands: list[Cand], spans: list[Span],
+                     base: list[Resolved | None]) -> dt.date | None:
         """A publication date stated near the top of the text (or, failing that, in the URL)."""
         text = analysis.text
         best: tuple[int, int, dt.date] | None = None
-        for c in cands:
-            if c.rule not in ("numeric", "dmy") or c.kind != "point":
-                continue
-            span = analysis.folded.to_original(c.start, c.end)
+        for c, span, r in zip(cands, spans, base, strict=True):
             if span.start > 800:
                 break
-            r = resolve(c, None, None, self.lexicon, self.finder)
-            if r.value is None or r.precision != "day" or r.relative:
+            if r is None or c.kind != "point" or r.value is None or r.precision != "day" or r.relative:
                 continue
             ls = text.rfind("\n", 0, span.start) + 1
             le = text.find("\n", span.end)
             le = len(text) if le < 0 else le
             before, after = text[ls:span.start], text[span.end:le]
-            rest = self.patterns.clock.sub("", before + after).replace("م", "").replace("ص", "").strip(" \t-|،,:")
+            rest = self.patterns.clock.sub("", before + after).strip(" \t-|،,:")
             score = 0
             if self.patterns.dateline_cue.search(before):
                 score = 3
@@ -410,6 +412,7 @@ def _digit_rules(digits: str, after: str) -> tuple[str, ...]:
     return ("dmy", "drel") if len(digits) <= 2 else ()
 
 
+_STATED = frozenset({"numeric", "dmy", "my"})
 _ABSOLUTE = frozenset({"numeric", "dmy", "my", "year", "drel", "clock"})
 
 
@@ -423,26 +426,27 @@ def _select(cands: list[Cand]) -> list[Cand]:
     return chosen
 
 
-def _anchor_relative_days(out: list[tuple[Cand, Resolved]], analysis: Analysis) -> list[tuple[Cand, Resolved]]:
+def _anchor_relative_days(out: list[tuple[Cand, Resolved, Span]],
+                          analysis: Analysis) -> list[tuple[Cand, Resolved, Span]]:
     """Date «غداة»/«عشية» from the nearest day-precision mention of the same sentence (else leave as is)."""
     res = list(out)
-    for i, (c, r) in enumerate(out):
+    for i, (c, r, span) in enumerate(out):
         if c.rule != "dayrel" or r.anchor_shift is None:
             continue
-        pos = analysis.folded.to_original(c.start, c.end).start
+        pos = span.start
         sent = analysis.sentence_of(pos)
         best: tuple[int, str] | None = None
-        for j, (c2, r2) in enumerate(out):
+        for j, (_c2, r2, span2) in enumerate(out):
             if j == i or r2.value is None or r2.precision != "day" or r2.anchor_shift is not None:
                 continue
-            p2 = analysis.folded.to_original(c2.start, c2.end).start
+            p2 = span2.start
             if sent is not None and not (sent.span.start <= p2 < sent.span.end):
                 continue
             if best is None or abs(p2 - pos) < best[0]:
                 best = (abs(p2 - pos), r2.value)
         if best is not None:
             day = dt.date.fromisoformat(best[1]) + dt.timedelta(days=r.anchor_shift)
-            res[i] = (c, replace(r, value=day.isoformat()))
+            res[i] = (c, replace(r, value=day.isoformat()), span)
     return res
 
 
