@@ -124,6 +124,9 @@ class PostgresConnection:
         self.schema = schema
         try:
             self._conn = psycopg.connect(url, autocommit=True)
+            # Like SQLite's WAL + synchronous=NORMAL: a killed client loses nothing it committed; a crash of
+            # the server or machine may lose the last commits (never half of one), which a rerun re-ingests.
+            self._conn.execute("SET synchronous_commit TO off")
             if schema:
                 if not _IDENT.match(schema):
                     raise ConfigError(f"bad PostgreSQL schema name {schema!r}", value=schema)

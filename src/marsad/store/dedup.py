@@ -41,11 +41,19 @@ class Signature:
     bands: tuple[int, ...]
 
     def similarity(self, other: bytes) -> float:
+        """Estimated Jaccard similarity with another stored signature."""
+        return float(self.similarities([other])[0])
+
+    def similarities(self, others: list[bytes]) -> np.ndarray:
+        """Estimated Jaccard similarity with each of ``others`` (0 for a signature of another size)."""
         a = np.frombuffer(self.values, dtype="<u8")
-        b = np.frombuffer(other, dtype="<u8")
-        if a.shape != b.shape:
-            return 0.0
-        return float(np.mean(a == b))
+        ok = [o if len(o) == len(self.values) else bytes(len(self.values)) for o in others]
+        if not ok:
+            return np.zeros(0)
+        m = np.frombuffer(b"".join(ok), dtype="<u8").reshape(len(ok), a.size)
+        sims = (m == a).mean(axis=1)
+        sims[[len(o) != len(self.values) for o in others]] = 0.0
+        return sims
 
 
 def _hash64(data: bytes) -> int:

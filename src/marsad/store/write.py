@@ -18,6 +18,8 @@ from marsad.store.backend import Connection
 from marsad.store.dedup import NEAR_DUPLICATE, Signature, lock_id, match_key, same_event, signature
 from marsad.store.records import AddOutcome
 
+MAX_CANDIDATES = 32  # near-duplicate candidates checked per document (those sharing the most bands)
+MIN_SHARED_BANDS = 2  # a Jaccard-0.8 pair shares fewer than 2 of 16 bands with probability < 0.3%
 CLAIM_METRICS = frozenset({"share_of_territory", "area_km2"})
 FACT_COLUMNS = ("document_id", "doc_id", "fact_key", "suppressed", "modality", "date", "governorate", "lat", "lon",
                 "place_id", "place_name", "place_surface", "evidence_start", "evidence_end", "sentence_start",
@@ -166,21 +168,29 @@ def prepare(result: ExtractionResult) -> Prepared:
 
 
 def _near_duplicate(conn: Connection, sig: Signature) -> tuple[int, int, float] | None:
-    """``(row_id, cluster_id, similarity)`` of the most similar stored document, if similar enough."""
+    """``(row_id, cluster_id, similarity)`` of the most similar stored document, if similar enough.
+
+    One query: the candidates sharing at least ``MIN_SHARED_BANDS`` LSH bands (most first), with their
+    signatures; then one vectorised comparison.
+    """
     where = " OR ".join("(band = ? AND hash = ?)" for _ in sig.bands)
     params: list[Any] = []
     for b, h in enumerate(sig.bands):
         params += [b, h]
-    cands = conn.execute(f"SELECT DISTINCT document_id FROM document_bands WHERE {where}", params)
-    best: tuple[int, int, float] | None = None
-    for (row_id,) in cands[:200]:
-        rows = conn.execute("SELECT minhash, cluster_id FROM documents WHERE id = ?", (row_id,))
-        if not rows or rows[0][0] is None:
-            continue
-        sim = sig.similarity(bytes(rows[0][0]))
-        if sim >= NEAR_DUPLICATE and (best is None or sim > best[2]):
-            best = (int(row_id), int(rows[0][1] or row_id), sim)
-    return best
+    rows = conn.execute(
+        f"SELECT d.id, d.cluster_id, d.minhash FROM documents d JOIN (SELECT document_id, COUNT(*) AS n "
+        f"FROM document_bands WHERE {where} GROUP BY document_id HAVING COUNT(*) >= ? "
+        f"ORDER BY n DESC, document_id LIMIT ?) c ON c.document_id = d.id",
+        (*params, MIN_SHARED_BANDS, MAX_CANDIDATES))
+    rows = [r for r in rows if r[2] is not None]
+    if not rows:
+        return None
+    sims = sig.similarities([bytes(r[2]) for r in rows])
+    best = max(range(len(rows)), key=lambda i: (sims[i], -int(rows[i][0])))
+    if sims[best] < NEAR_DUPLICATE:
+        return None
+    row_id, cluster, _ = rows[best]
+    return int(row_id), int(cluster or row_id), float(sims[best])
 
 
 def _canonical_for(conn: Connection, ev: Event, evidence: str) -> int | None:
