@@ -62,7 +62,9 @@ class NumberMatch:
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
+class NumberToken:
+    """One number word or digit run; ``NumberFinder.group`` joins tokens into numbers."""
+
     start: int
     end: int
     kind: str
@@ -84,6 +86,7 @@ def load_number_words(*, user_dir: Path | None = None) -> tuple[NumberWord, ...]
 
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+DIGITS_TAIL = r"\d*(?:[.,]\d+)*"  # after a first digit: the digit run a finder's pattern takes as one token
 _MULTI_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 _COMMA_DECIMAL = re.compile(r"\d{1,3},\d{1,2}")
 
@@ -134,43 +137,52 @@ class NumberFinder:
     def find(self, text: str, start: int = 0, end: int | None = None) -> tuple[NumberMatch, ...]:
         """Every number in ``text[start:end]`` (offsets stay relative to ``text``)."""
         end = len(text) if end is None else end
-        tokens: list[_Token] = []
-        words = self.words
+        tokens: list[NumberToken] = []
         for m in self.token_re.finditer(text, start, end):
-            w = m.group()
-            s, e = m.span()
-            before = text[s - 1] if s else " "
-            if w[0].isdigit():
-                d = self.digits_re.match(w)
-                if d is None:
-                    continue
-                value = float(d.group().replace(",", ""))
-                if _MULTI_DOT.fullmatch(w) or _COMMA_DECIMAL.fullmatch(w):  # «1.200.000», «2,5»
-                    value = float(w.replace(".", "")) if "." in w else float(w.replace(",", "."))
-                    d = _MULTI_DOT.match(w) or _COMMA_DECIMAL.match(w)
-                    assert d is not None
-                e = s + d.end()
-                after = text[e] if e < len(text) else " "
-                if (before.isascii() and before.isalpha()) or before in ".," or (after.isascii() and after.isalnum()):
-                    continue  # «M4», «T4», «14oVw»: codes, not amounts
-                k = s
-                while k > 0 and text[k - 1].isalpha():
-                    k -= 1
-                if s - k > 3:  # «كوردستان24» is a name; «بـ19», «ال24» carry a clitic
-                    continue
-                tokens.append(_Token(s, e, "digits", value, s - k == 1 and before == "و"))
-                continue
-            wa = False
-            if before.isalnum():  # inside a word, unless after a one-letter clitic «و»/«ب»
-                if before not in "وب" or (s > 1 and text[s - 2].isalnum()):
-                    continue
-                wa = before == "و"
-            entry = words[w]
-            if entry[0] == "ordinal":
-                continue
-            tokens.append(_Token(s, e, entry[0], entry[1], wa))
+            tok = self.token(text, m)
+            if tok is not None:
+                tokens.append(tok)
+        return self.group(text, tokens)
+
+    def token(self, text: str, m: re.Match[str]) -> NumberToken | None:
+        """The number token of a match of ``token_re`` (or of a pattern that embeds the same words and digit
+        runs, see ``trie_pattern``), or ``None`` when the match is inside a word or a code («M4»)."""
+        w = m.group()
+        s, e = m.span()
+        before = text[s - 1] if s else " "
+        if w[0].isdigit():
+            d = self.digits_re.match(w)
+            if d is None:
+                return None
+            value = float(d.group().replace(",", ""))
+            if _MULTI_DOT.fullmatch(w) or _COMMA_DECIMAL.fullmatch(w):  # «1.200.000», «2,5»
+                value = float(w.replace(".", "")) if "." in w else float(w.replace(",", "."))
+                d = _MULTI_DOT.match(w) or _COMMA_DECIMAL.match(w)
+                assert d is not None
+            e = s + d.end()
+            after = text[e] if e < len(text) else " "
+            if (before.isascii() and before.isalpha()) or before in ".," or (after.isascii() and after.isalnum()):
+                return None  # «M4», «T4», «14oVw»: codes, not amounts
+            k = s
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            if s - k > 3:  # «كوردستان24» is a name; «بـ19», «ال24» carry a clitic
+                return None
+            return NumberToken(s, e, "digits", value, s - k == 1 and before == "و")
+        wa = False
+        if before.isalnum():  # inside a word, unless after a one-letter clitic «و»/«ب»
+            if before not in "وب" or (s > 1 and text[s - 2].isalnum()):
+                return None
+            wa = before == "و"
+        entry = self.words.get(w)
+        if entry is None or entry[0] == "ordinal":
+            return None
+        return NumberToken(s, e, entry[0], entry[1], wa)
+
+    def group(self, text: str, tokens: list[NumberToken]) -> tuple[NumberMatch, ...]:
+        """Join adjacent tokens into numbers («خمسة آلاف», «مليون و942 ألف») and evaluate them."""
         out: list[NumberMatch] = []
-        group: list[_Token] = []
+        group: list[NumberToken] = []
         for tok in tokens:
             if group and self._joins(text, group[-1], tok):
                 group.append(tok)
@@ -187,7 +199,7 @@ class NumberFinder:
         return self.ordinals.get(word)
 
     @staticmethod
-    def _joins(text: str, a: _Token, b: _Token) -> bool:
+    def _joins(text: str, a: NumberToken, b: NumberToken) -> bool:
         gap = text[a.end:b.start]
         wa = b.wa
         if gap.strip():
@@ -211,7 +223,7 @@ class NumberFinder:
             return a.kind == "unit" and a.value >= 3
         return b.kind == "vague" and a.kind == "vague"  # «عشرات الآلاف»
 
-    def _evaluate(self, text: str, group: list[_Token]) -> list[NumberMatch]:
+    def _evaluate(self, text: str, group: list[NumberToken]) -> list[NumberMatch]:
         s, e = group[0].start, group[-1].end
         kinds = {t.kind for t in group}
         if kinds <= {"vague", "plural_scale"}:
@@ -222,7 +234,7 @@ class NumberFinder:
             return [NumberMatch(s, e, None, "vague", text[s:e])]
         total = 0.0
         cur = 0.0
-        prev: _Token | None = None
+        prev: NumberToken | None = None
         for tok in group:
             k, v = tok.kind, tok.value
             if k == "ten" and v == 10 and prev is not None and prev.kind in ("unit", "teen_unit") and not tok.wa:
@@ -256,7 +268,7 @@ def make_number_finder(words: tuple[NumberWord, ...] | None = None) -> NumberFin
         table.setdefault(w.form, (w.kind, w.value))
         if w.kind == "ordinal":
             ordinals.setdefault(w.form, int(w.value))
-    pattern = trie_pattern(table, suffix=r"(?!\w)", digits=r"\d*(?:[.,]\d+)*")
+    pattern = trie_pattern(table, suffix=r"(?!\w)", digits=DIGITS_TAIL)
     return NumberFinder(token_re=re.compile(pattern), digits_re=re.compile(_DIGITS), words=table, ordinals=ordinals)
 
 

@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from marsad.model import QuantityMention, Span
-from marsad.normalize import Folded, fold_text
+from marsad.model import QuantityMention
+from marsad.normalize import fold_text
 from marsad.recognize.base import Analysis
 from marsad.recognize.lexicon import load_table, split_multi
 from marsad.recognize.numbers import (
+    DIGITS_TAIL,
     NumberFinder,
     NumberMatch,
+    NumberToken,
     load_number_words,
     make_number_finder,
     trie_pattern,
@@ -79,28 +80,63 @@ class _Draft:
     breakdown: bool = False
 
 
+_PROCLITICS = ("وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "وب", "ول", "وك", "فب", "فل",
+               "و", "ف", "ب", "ل", "ك")
+_ENCLITICS = ("هم", "هن", "ها", "ه")
+
+
+@dataclass(frozen=True)
+class WordClasses:
+    """Folded forms → a class, with «*» forms matching any ending; proclitics and pronoun suffixes allowed."""
+
+    exact: dict[str, str]
+    stars: dict[str, str]
+    shortest_star: int
+
+    @classmethod
+    def build(cls, rows: dict[str, list[str]]) -> WordClasses:
+        exact: dict[str, str] = {}
+        stars: dict[str, str] = {}
+        for key, forms in rows.items():
+            for f in forms:
+                if f.endswith("*"):
+                    stars.setdefault(f[:-1], key)
+                else:
+                    exact.setdefault(f, key)
+        return cls(exact, stars, min((len(k) for k in stars), default=99))
+
+    def of(self, word: str) -> str | None:
+        hit = self._stem(word)
+        if hit is not None:
+            return hit
+        for pre in _PROCLITICS:
+            if word.startswith(pre) and len(word) - len(pre) >= 2:
+                hit = self._stem(word[len(pre):])
+                if hit is not None:
+                    return hit
+        return None
+
+    def _stem(self, w: str) -> str | None:
+        hit = self.exact.get(w)
+        if hit is not None:
+            return hit
+        for suf in _ENCLITICS:
+            if w.endswith(suf) and w[:-len(suf)] in self.exact:
+                return self.exact[w[:-len(suf)]]
+        for n in range(len(w), self.shortest_star - 1, -1):
+            hit = self.stars.get(w[:n])
+            if hit is not None:
+                return hit
+        return None
+
+
+@dataclass
 class _Doc:
-    """Per-call state: the folded text and its cues, scanned on first use."""
+    """Per-call state: the folded text and its context/share cues (start, end, kind, key) in text order."""
 
-    __slots__ = ("_cues", "_scan", "_starts", "text")
-
-    def __init__(self, text: str, scan: Callable[[str], list[tuple[int, int, str, str]]]) -> None:
-        self.text = text
-        self._scan = scan
-        self._cues: list[tuple[int, int, str, str]] | None = None
-        self._starts: list[int] = []
-
-    @property
-    def cues(self) -> list[tuple[int, int, str, str]]:
-        if self._cues is None:
-            self._cues = self._scan(self.text)
-            self._starts = [c[0] for c in self._cues]
-        return self._cues
-
-    @property
-    def cue_starts(self) -> list[int]:
-        self.cues  # noqa: B018 -- scans on first use
-        return self._starts
+    text: str
+    cues: list[tuple[int, int, str, str]]
+    cue_starts: list[int]
 
 
 @dataclass(frozen=True)
@@ -124,15 +160,13 @@ class QuantityPatterns:
     """Compiled patterns. Words before a number are read on the reversed text, anchored at the number."""
 
     unit: re.Pattern[str]
-    duals: re.Pattern[str]
+    scan: re.Pattern[str]
     dual_keys: dict[str, str]
     clitics: re.Pattern[str]
     noun: re.Pattern[str]
-    noun_class: re.Pattern[str]
+    noun_words: WordClasses
     area_unit: re.Pattern[str]
-    cues: re.Pattern[str]
-    cue_exact: dict[str, tuple[str, str]]
-    cue_stars: tuple[tuple[str, str, str], ...]
+    cue_words: WordClasses
     hedge_before_rev: re.Pattern[str]
     hedge_keys: dict[str, str]
     hedge_after: re.Pattern[str]
@@ -146,7 +180,7 @@ def _rev(forms: list[str]) -> list[str]:
     return [f[::-1] for f in forms]
 
 
-def _build(lex: QuantityLexicon) -> QuantityPatterns:
+def _build(lex: QuantityLexicon, finder: NumberFinder) -> QuantityPatterns:
     c = lex.cues
     units: dict[str, list[str]] = {}
     duals: dict[str, list[str]] = {}
@@ -159,30 +193,22 @@ def _build(lex: QuantityLexicon) -> QuantityPatterns:
     # forms that stand for the number 2 by themselves: dual units («كيلومترين») and dual nouns («عنصران»)
     dual_keys = {f: g for g, forms in duals.items() for f in forms}
     dual_keys.update({f: f"d_{k}" for k, forms in c["noun_dual"].items() for f in forms})
-    # context and share cues are found once per document by one trie scan, then looked up per number
-    cue_exact: dict[str, tuple[str, str]] = {}
-    stars: list[tuple[str, str, str]] = []
-    for kind in ("context", "share"):
-        for key, forms in c[kind].items():
-            for f in forms:
-                if f.endswith("*"):
-                    stars.append((f[:-1], kind, key))
-                else:
-                    cue_exact.setdefault(f, (kind, key))
+    # context and share cues are found once per document, then looked up per number
+    cue_forms = [f for kind in ("context", "share") for forms in c[kind].values() for f in forms]
     hedge_keys = {f: k for k, forms in c["hedge_before"].items() for f in forms}
     idents = [f for forms in c["identifier"].values() for f in forms]
     far = [f for forms in c["identifier_far"].values() for f in forms]
     return QuantityPatterns(
         unit=re.compile(rf"\s*(?:(?P<u_percent_sign>%)|(?:{_groups(units)})(?!\w))"),
-        duals=re.compile(trie_pattern(dual_keys, suffix=r"(?!\w)")),
+        # one scan finds number words and digit runs, dual forms and cues
+        scan=re.compile(trie_pattern({*finder.words, *dual_keys, *cue_forms}, suffix=r"(?!\w)", digits=DIGITS_TAIL)),
         dual_keys=dual_keys,
         clitics=re.compile(_CLITICS),
         noun=re.compile(r"\s*(?:من\s+)?(?P<n>[^\W\d_]+)"),
-        noun_class=re.compile(rf"{_CLITICS}(?:{_groups(c['noun'])})(?:ها|هم|هن|ه)?"),
+        noun_words=WordClasses.build(c["noun"]),
         area_unit=re.compile(_groups({"km2": c["unit"]["km2"]})),
-        cues=re.compile(trie_pattern([*cue_exact, *(f"{p}*" for p, _, _ in stars)], suffix=r"(?!\w)")),
-        cue_exact=cue_exact,
-        cue_stars=tuple(sorted(stars, key=lambda t: -len(t[0]))),
+        cue_words=WordClasses.build({f"{kind}:{key}": forms for kind in ("context", "share")
+                                     for key, forms in c[kind].items()}),
         hedge_before_rev=re.compile(rf"[\s(]*(?P<h>{trie_pattern(_rev(list(hedge_keys)))})[وب]?(?!\w)"),
         hedge_keys=hedge_keys,
         hedge_after=re.compile(rf"\s*\)?\s*,?\s*(?:{_groups(c['hedge_after'])})(?!\w)"),
@@ -208,26 +234,51 @@ class QuantityRecognizer:
         text = folded.text
         p = self.patterns
         taken = _taken_spans(analysis)
-        sent_starts = [s.span.start for s in analysis.sentences]
-        found: list[tuple[int, NumberMatch | re.Match[str]]] = [(n.start, n) for n in self.finder.find(text)]
-        for m in p.duals.finditer(text):
+        taken_starts = [t[0] for t in taken]
+        offsets = folded.offsets
+        sentences = analysis.sentences
+        sent_starts = [s.span.start for s in sentences]
+        bounds: dict[int, tuple[int, int, bool]] = {}
+        tokens: list[NumberToken] = []
+        found: list[tuple[int, NumberMatch | re.Match[str]]] = []
+        cues: list[tuple[int, int, str, str]] = []
+        words = self.finder.words
+        for m in p.scan.finditer(text):
+            w = m.group()
+            if w[0].isdigit() or w in words:
+                tok = self.finder.token(text, m)
+                if tok is not None:
+                    tokens.append(tok)
+                continue
             k = m.start()
             while k > 0 and text[k - 1].isalpha():
                 k -= 1
-            if k == m.start() or p.clitics.fullmatch(text, k, m.start()):
+            if k < m.start() and not p.clitics.fullmatch(text, k, m.start()):
+                continue
+            if w in p.dual_keys:
                 found.append((m.start(), m))
+            hit = p.cue_words.of(w)
+            if hit is not None:
+                kind, _, key = hit.partition(":")
+                cues.append((m.start(), m.end(), kind, key))
+        found += [(n.start, n) for n in self.finder.group(text, tokens)]
         found.sort(key=lambda f: f[0])
         drafts: list[_Draft] = []
-        doc = _Doc(text, self._cues)
+        doc = _Doc(text, cues, [c[0] for c in cues])
         for pos, item in found:
             end = item.end if isinstance(item, NumberMatch) else item.end()
-            i = bisect.bisect_right(sent_starts, folded.offsets[pos]) - 1
-            if i >= 0:
-                sent = analysis.sentences[i]
-                lo, hi, chrome = folded.to_folded(sent.span.start), folded.to_folded(sent.span.end), sent.chrome
-            else:
-                lo, hi, chrome = 0, len(text), False
-            if chrome or _inside(taken, pos, end):
+            ostart, oend = offsets[pos], offsets[end - 1] + 1
+            if _inside(taken, taken_starts, ostart, oend):
+                continue
+            i = bisect.bisect_right(sent_starts, ostart) - 1
+            if i not in bounds:
+                if i >= 0:
+                    sent = sentences[i]
+                    bounds[i] = (folded.to_folded(sent.span.start), folded.to_folded(sent.span.end), sent.chrome)
+                else:
+                    bounds[i] = (0, len(text), False)
+            lo, hi, chrome = bounds[i]
+            if chrome:
                 continue
             if isinstance(item, NumberMatch):
                 d = self._read(doc, item, lo, max(hi, end)) if item.value is not None else None
@@ -331,28 +382,10 @@ class QuantityRecognizer:
         nm = self.patterns.noun.match(text, pos)
         if nm is None or nm.group("n") in _FUNCTION_WORDS:
             return None, None
-        cm = self.patterns.noun_class.fullmatch(nm.group("n"))
-        if cm is None:
+        cls = self.patterns.noun_words.of(nm.group("n"))
+        if cls is None:
             return None, None
-        return (nm.start("n"), nm.end("n")), cm.lastgroup
-
-    def _cues(self, text: str) -> list[tuple[int, int, str, str]]:
-        """Every context and share cue of the text: (start, end, kind, key), in text order."""
-        p = self.patterns
-        out = []
-        for m in p.cues.finditer(text):
-            k = m.start()
-            while k > 0 and text[k - 1].isalpha():
-                k -= 1
-            if k < m.start() and not p.clitics.fullmatch(text, k, m.start()):
-                continue
-            w = m.group()
-            hit = p.cue_exact.get(w)
-            if hit is None:
-                hit = next(((kind, key) for pre, kind, key in p.cue_stars if w.startswith(pre)), None)
-            if hit is not None:
-                out.append((m.start(), m.end(), hit[0], hit[1]))
-        return out
+        return (nm.start("n"), nm.end("n")), cls
 
     def _share_near(self, doc: _Doc, pos: int, lo: int, hi: int) -> bool:
         a, b = max(lo, pos - self.share_window), min(hi, pos + self.share_window)
@@ -416,15 +449,17 @@ def _looks_like_code(text: str, s: int, e: int) -> bool:
 
 
 def _taken_spans(analysis: Analysis) -> list[tuple[int, int]]:
-    folded: Folded = analysis.folded
-    spans: list[Span] = [t.span for t in analysis.times]
-    spans += [p.span for p in analysis.places]
-    spans += [a.span for a in analysis.actors]
-    return sorted((folded.to_folded(sp.start), folded.to_folded(sp.end)) for sp in spans)
+    """Original-text spans of the time, place and actor mentions, sorted."""
+    spans = [(t.span.start, t.span.end) for t in analysis.times]
+    spans += [(p.span.start, p.span.end) for p in analysis.places]
+    spans += [(a.span.start, a.span.end) for a in analysis.actors]
+    spans.sort()
+    return spans
 
 
-def _inside(taken: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(a < e and s < b for a, b in taken)
+def _inside(taken: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    i = bisect.bisect_left(starts, e)  # spans starting before e
+    return any(taken[j][1] > s for j in range(max(0, i - 8), i))
 
 
 def make_quantity_recognizer(*, lexicon: QuantityLexicon | None = None, finder: NumberFinder | None = None,
@@ -432,4 +467,4 @@ def make_quantity_recognizer(*, lexicon: QuantityLexicon | None = None, finder: 
     """Build the ``quantities`` stage: load the cue table and number words, compile every pattern once."""
     lex = lexicon or QuantityLexicon.load(user_dir=user_dir)
     fnd = finder or make_number_finder(load_number_words(user_dir=user_dir))
-    return QuantityRecognizer(patterns=_build(lex), finder=fnd)
+    return QuantityRecognizer(patterns=_build(lex, fnd), finder=fnd)
