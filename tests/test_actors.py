@@ -377,3 +377,9 @@ def test_sources_get_low_confidence_and_are_left_out_of_the_actor_list() -> None
     conf = {m.actor_id: m.confidence for m in analysis.actors}
     assert conf["un"] < 0.45 and conf["syrian_opposition"] < 0.45 and conf["syria_government_assad"] == 1.0
     assert reported_actor_ids(analysis, ActorRegistry.load()) == ("civilians", "syria_government_assad")
+
+
+def test_bare_forces_follow_the_state_forces_last_named() -> None:
+    text = "أعلن الجيش السوري السيطرة على المطار. وكانت القوات قد تقدمت من الجنوب."
+    assert ids(text, D2025) == ["syria_government_transitional", "syria_government_transitional"]
+    assert ids("وكانت القوات قد تقدمت من الجنوب.", D2025) == []

@@ -253,8 +253,9 @@ class ActorRecognizer:
                 if ana.scope == "sentence" and prev.sentence != sentence:
                     break
                 pkind = self.kinds.get(prev.actor_id, "")
-                if prev.actor_id in ana.ids or (any(w.endswith(h) for h in ana.heads for w in prev.words)
-                                                 and (not ana.kinds or pkind in ana.kinds)):
+                head_ok = not ana.heads or any(w.endswith(h) for h in ana.heads for w in prev.words)
+                if prev.actor_id in ana.ids or (head_ok and (not ana.kinds or pkind in ana.kinds)
+                                                 and (ana.heads or ana.kinds)):
                     return _Found(start, end, lo, hi, prev.actor_id, "anaphor", 0.8, prev.words + mwords, sentence,
                                   weak=True)
             if ana.default is None:
