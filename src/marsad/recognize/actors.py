@@ -1,11 +1,21 @@
 """The actor recogniser: Arabic surface forms → canonical actor ids, with time scoping and anaphora.
 
-The factory compiles the registry's aliases into a token index once (first folded token → candidate entries,
-longest first); a document is then read in one left-to-right pass over its folded tokens, trying each token
-as written and with its clitics (و ف ب ل ك, لل→ال) stripped. The longest alias wins. Time-scoped aliases
-(«الجيش السوري» → ``@syria_government``) resolve against the document's date, or, without one, the latest
-absolute date the time stage found, or the era cues of ``actor_context.tsv`` (Assad era by default).
-Anaphors («التنظيم», «الهيئة», «الجيش») take the nearest earlier fitting mention, else their default.
+The factory compiles the registry (``actors_registry``: all of it data) into a token index once: each alias's
+first folded word with every clitic it can carry (و ف ب ل ك, ال→لل), then its second word, longest entries
+first. A document is read in one left-to-right pass over its folded words; the longest alias wins.
+
+- Time-scoped aliases («الجيش السوري» → ``@syria_government``) resolve on the document's date; a sentence that
+  opens with an absolute date of its own is read on that date; an undated text uses the latest absolute date
+  the time stage found, or the era cues of ``actor_context.tsv`` (Assad era by default).
+- Anaphors («التنظيم», «الهيئة», «الحزب», «الفصائل», «الجيش», «القوات») take the nearest earlier fitting mention,
+  else their default.
+- Conditions: nationality adjectives need a trigger noun («دعم جوي روسي»); countries and capitals are places
+  after place words, preposition clitics or as datelines; regime wording («الإرهابيين») is mapped to the
+  faction last named, else the armed opposition, only in texts quoting state media.
+- Merges: a generic noun followed by a named actor is one mention («عناصر تنظيم الدولة»), a nationality
+  adjective names the generic noun before it («وزارة الدفاع التركية»), «بقيادة X» joins the name.
+- An actor cited as a source («بحسب الأمم المتحدة») gets confidence 0.4; :func:`reported_actor_ids` leaves such
+  actors out of the document's actor list.
 """
 
 from __future__ import annotations
