@@ -383,3 +383,15 @@ def test_bare_forces_follow_the_state_forces_last_named() -> None:
     text = "أعلن الجيش السوري السيطرة على المطار. وكانت القوات قد تقدمت من الجنوب."
     assert ids(text, D2025) == ["syria_government_transitional", "syria_government_transitional"]
     assert ids("وكانت القوات قد تقدمت من الجنوب.", D2025) == []
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Reuters / AFP 2019", "؟!…«»", "🙂 قوات النظام 🙂", "ـــ" * 50,
+                                  "قوات", "ال", "و", "قسد" * 3, "بـ\"ميليشيات بي كيه كيه\" الإرهابية"])
+def test_odd_inputs_do_not_break_the_stage(text: str) -> None:
+    got = run(text, D2025)  # spans are checked against the original inside run()
+    assert all(m.span.end > m.span.start for m in got)
+
+
+def test_glued_quote_and_tatweel_clitic() -> None:
+    got = run("طرد ما وصفها بـ\"ميليشيات بي كيه كيه\" الإرهابية.", dt.date(2026, 1, 17))
+    assert [(m.actor_id, m.surface) for m in got] == [("sdf", "ميليشيات بي كيه كيه")]
