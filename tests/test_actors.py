@@ -395,3 +395,10 @@ def test_odd_inputs_do_not_break_the_stage(text: str) -> None:
 def test_glued_quote_and_tatweel_clitic() -> None:
     got = run("طرد ما وصفها بـ\"ميليشيات بي كيه كيه\" الإرهابية.", dt.date(2026, 1, 17))
     assert [(m.actor_id, m.surface) for m in got] == [("sdf", "ميليشيات بي كيه كيه")]
+
+
+def test_hedges_do_not_count_between_trigger_and_adjective() -> None:
+    assert ids("قصفت طائرات حربية يعتقد أنها روسية المدينة.", D2017) == ["russia"]
+    assert ids("قال المتحدث باسم هيئة تحرير الشام إن …", D2017) == ["hts"]
+    assert run("قال المتحدث باسم هيئة تحرير الشام إن …", D2017)[0].confidence < 0.45
+    assert run("اندمجت الفصائل في كيان باسم هيئة تحرير الشام.", D2017)[-1].confidence == 1.0

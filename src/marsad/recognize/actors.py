@@ -169,7 +169,8 @@ class ActorRecognizer:
     any_keys: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
     place_names: frozenset[str] = frozenset()
-    source_words: frozenset[str] = frozenset()
+    gap_words: frozenset[str] = frozenset()
+    source_words: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # last word → words before
     kinds: dict[str, str] = field(default_factory=dict)
     report_as: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (canonical id, mention kind)
     name: str = "actors"
@@ -281,7 +282,7 @@ class ActorRecognizer:
             if rule.condition == "state_media" and not state_media:
                 continue
             if rule.condition == "after_trigger" and not (
-                any(words[j] in self.triggers for j in range(max(0, i - _TRIGGER_WINDOW), i))
+                self._after_trigger(words, i)
                 or (found and found[-1].weak and found[-1].tok_hi == i)  # «النظام الإيراني», «المسلحين الأتراك»
             ):
                 continue
@@ -307,12 +308,30 @@ class ActorRecognizer:
                           conj=strip > 0 and entry.lo == 0 and words[i][0] in "وف")
         return None
 
+    def _after_trigger(self, words: tuple[str, ...], i: int) -> bool:
+        """A trigger noun stands within three words before ``i``, not counting hedges («يعتقد أنها»)."""
+        budget = _TRIGGER_WINDOW
+        j = i - 1
+        while j >= 0 and budget > 0:
+            w = words[j]
+            if w in self.triggers:
+                return True
+            if w not in self.gap_words:
+                budget -= 1
+            j -= 1
+        return False
+
     def _is_source(self, words: tuple[str, ...], i: int) -> bool:
         """The actor is cited as a source («بحسب الأمم المتحدة», «وفق النظام», «مصادر في المعارضة»)."""
         j = i - 1
         if j >= 1 and words[j] in ("في", "من", "لدى", "ل"):
             j -= 1
-        return j >= 0 and words[j] in self.source_words
+        if j < 0:
+            return False
+        for before in self.source_words.get(words[j], ()):  # «بحسب», «المتحدث باسم»
+            if not before or (j >= len(before) and words[j - len(before):j] == before):
+                return True
+        return False
 
     def _as_place(self, toks: _Tokens, i: int, strip: int) -> bool:
         """A country or capital standing as a place: after a place word («في/إلى/من/داخل»), with a preposition
@@ -437,7 +456,8 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
     triggers: set[str] = set()
     place_words: set[str] = set()
     place_names: set[str] = set()
-    source_words: set[str] = set()
+    gap_words: set[str] = set()
+    source_words: dict[str, list[tuple[str, ...]]] = {}
     for cue in registry.cues:
         tokens, _, _ = _split_surface(cue.surface)
         if not tokens:
@@ -448,11 +468,15 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
         if cue.cue == "place_before":
             place_words.update(form for form, _ in _prefixed_forms(tokens[-1]))
             continue
+        if cue.cue == "gap":
+            gap_words.update(tokens)
+            continue
         if cue.cue == "place_name":
             place_names.update(form for form, _ in _prefixed_forms(tokens[-1]))
             continue
         if cue.cue == "source_before":
-            source_words.update(form for form, _ in _prefixed_forms(tokens[-1]))
+            for form, _ in _prefixed_forms(tokens[-1]):
+                source_words.setdefault(form, []).append(tokens[:-1])
             continue
         for variant in _token_variants(tokens, variant_rules):
             cue_groups.setdefault(variant, []).append(cue)
@@ -475,7 +499,8 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
     return ActorRecognizer(registry=registry, index=final_index, cue_index=final_cues, triggers=frozenset(triggers),
                            keys=frozenset(final_index), cue_keys=frozenset(final_cues),
                            any_keys=frozenset(final_index) | frozenset(final_cues), place_words=frozenset(place_words),
-                           place_names=frozenset(place_names), source_words=frozenset(source_words),
+                           place_names=frozenset(place_names), gap_words=frozenset(gap_words),
+                           source_words={k: tuple(v) for k, v in source_words.items()},
                            kinds={i: a.kind for i, a in registry.actors.items()},
                            report_as={i: _report_as(registry, i) for i in registry.actors})
 

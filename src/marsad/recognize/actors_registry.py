@@ -36,7 +36,7 @@ _ACTOR_KINDS = frozenset(ActorKindName.__args__)  # type: ignore[attr-defined]
 _MENTION_KINDS = frozenset({"named", "generic", "foreign"})
 _CONDITIONS = frozenset({"", "state_media", "after_trigger", "not_after_place"})
 _CUES = frozenset({"era:assad", "era:transitional", "state_media", "trigger", "place_before", "place_name",
-                   "source_before"})
+                   "source_before", "gap"})
 _ERAS = frozenset({"assad", "transitional"})
 NOT_AN_ACTOR = "-"
 
