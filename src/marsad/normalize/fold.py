@@ -13,7 +13,10 @@ zero-width and bidi marks (removed), Latin case, and runs of whitespace (→ one
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -26,6 +29,26 @@ class CharMap:
 
     table: dict[str, str]
     version: str
+    # Derived once per table (see ``fold``): the one-to-one replacements, applied with ``str.replace`` (whitespace
+    # → space, A-Z → a-z included), and the characters whose replacement is not one character (deleted marks).
+    pairs: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    irregular: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    fast: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        one: dict[str, str] = {chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}
+        one.update((k, v) for k, v in self.table.items() if len(v) == 1)
+        one.update((ws, " ") for ws in _WS)
+        odd = sorted(k for k, v in self.table.items() if len(v) != 1 and k not in _WS)
+        pairs = tuple((k, v) for k, v in one.items() if k != v)
+        # str.replace in sequence equals a one-pass map only if no output is itself replaced, and the space
+        # collapse is exact only if every space comes from whitespace; otherwise fold character by character.
+        outputs = {v for _, v in pairs} | {ch for k in odd for ch in self.table[k]}
+        fast = not (outputs & ({k for k, _ in pairs} | set(odd))) and not any(ch in _WS for k in odd
+                                                                               for ch in self.table[k])
+        object.__setattr__(self, "pairs", pairs)
+        object.__setattr__(self, "irregular", re.compile("[" + "".join(map(re.escape, odd)) + "]") if odd else None)
+        object.__setattr__(self, "fast", fast)
 
     @classmethod
     def load(cls, name: str = "charmap.json") -> CharMap:
@@ -65,9 +88,7 @@ class Folded:
 
     def to_folded(self, pos: int) -> int:
         """The first folded index whose original offset is ``>= pos``."""
-        import bisect
-
-        return bisect.bisect_left(self.offsets, pos)
+        return bisect_left(self.offsets, pos)
 
 
 def _is_mark(ch: str) -> bool:
@@ -75,10 +96,60 @@ def _is_mark(ch: str) -> bool:
 
 
 _WS = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
+_SPACES = re.compile(" {2,}")
 
 
 def fold(text: str, charmap: CharMap | None = None) -> Folded:
-    """Fold ``text`` for matching and keep the offset map."""
+    """Fold ``text`` for matching and keep the offset map.
+
+    The one-to-one replacements run as ``str.replace`` over the whole text (offsets unchanged); the few
+    deleted or expanded characters, and whitespace runs (one space at the run's first offset, none at the
+    start or the end), are then handled by slices. ``fold_reference`` is the same function character by
+    character; the two are tested equal.
+    """
+    cm = charmap or default_charmap()
+    if not cm.fast:
+        return fold_reference(text, cm)
+    t = text
+    for k, v in cm.pairs:
+        if k in t:
+            t = t.replace(k, v)
+    offs: Sequence[int] = range(len(t))
+    if cm.irregular is not None and cm.irregular.search(t) is not None:
+        parts: list[str] = []
+        kept: list[int] = []
+        pos = 0
+        for m in cm.irregular.finditer(t):
+            i = m.start()
+            rep = cm.table[t[i]]
+            parts.append(t[pos:i])
+            kept.extend(range(pos, i))
+            if rep:
+                parts.append(rep)
+                kept.extend([i] * len(rep))
+            pos = i + 1
+        parts.append(t[pos:])
+        kept.extend(range(pos, len(t)))
+        t, offs = "".join(parts), kept
+    if "  " in t:
+        parts, kept, pos = [], [], 0
+        for m in _SPACES.finditer(t):
+            a = m.start() + 1
+            parts.append(t[pos:a])
+            kept.extend(offs[pos:a])
+            pos = m.end()
+        parts.append(t[pos:])
+        kept.extend(offs[pos:])
+        t, offs = "".join(parts), kept
+    if t.startswith(" "):
+        t, offs = t[1:], offs[1:]
+    if t.endswith(" "):
+        t, offs = t[:-1], offs[:-1]
+    return Folded(original=text, text=t, offsets=tuple(offs))
+
+
+def fold_reference(text: str, charmap: CharMap | None = None) -> Folded:
+    """``fold`` character by character: the definition the fast version is tested against."""
     table = (charmap or default_charmap()).table
     out: list[str] = []
     offs: list[int] = []
