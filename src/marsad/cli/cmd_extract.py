@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from typing import IO
 
@@ -24,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="also list hypothetical/future/negated/demanded/opinion statements, marked as such")
     p.add_argument("--lexicon-dir", help="folder of user data files layered over the bundled ones")
     p.add_argument("--gazetteer", help="user gazetteer file from `marsad gazetteer import`")
+    from marsad.pipeline.engines import add_engine_arguments
+
+    add_engine_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -46,23 +48,22 @@ def settings_from_args(args: argparse.Namespace) -> object:
 
 def run(args: argparse.Namespace) -> int:
     from marsad.ingest import read_sources
-    from marsad.pipeline import build_pipeline
-    from marsad.pipeline.runner import Processed, run_items
+    from marsad.pipeline.engines import JsonLines, engine_options_from_args, open_engine
 
-    pipeline = build_pipeline(settings_from_args(args))  # type: ignore[arg-type]
+    options = engine_options_from_args(args)  # --engine/--jobs/--scheduler/--workers: same output, order aside
     out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     done = rejected = 0
     try:
-        for outcome in run_items(pipeline, read_sources(args.paths, text_column=args.text_column)):
-            if isinstance(outcome, Processed):
-                obj = outcome.result.to_prediction(include_suppressed=args.include_suppressed)
-                done += 1
-            else:
-                obj = outcome.to_dict()
-                rejected += 1
-                print(f"marsad: rejected {outcome.doc_id or outcome.source}: [{outcome.code}] {outcome.reason}",
-                      file=sys.stderr)
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        with open_engine(options, settings=settings_from_args(args)) as engine:  # type: ignore[arg-type]
+            task = JsonLines(include_suppressed=args.include_suppressed)
+            for emitted in engine.run(read_sources(args.paths, text_column=args.text_column), task=task):
+                if emitted.rejection is None:
+                    done += 1
+                else:
+                    rej = emitted.rejection
+                    rejected += 1
+                    print(f"marsad: rejected {rej.doc_id or rej.source}: [{rej.code}] {rej.reason}", file=sys.stderr)
+                out.write(emitted.line + "\n")
     finally:
         if out is not sys.stdout:
             out.close()

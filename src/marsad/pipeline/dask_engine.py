@@ -1,0 +1,165 @@
+"""The Dask engine: the same pure pipeline and tasks as ``marsad.pipeline.engines``, on dask.distributed.
+
+Imported only for ``--engine dask`` (it needs ``pip install 'marsad[dask]'``).
+
+* The cluster: ``--scheduler tcp://HOST:8786``, or a ``LocalCluster`` of ``--workers N`` processes with one
+  thread each (``dashboard_address=":0"``: never a fixed port).
+* The pipeline is built once on the client and shipped once per worker inside a ``WorkerPlugin``: every
+  worker, including one that joins later, unpickles it once at registration, and tasks look it up by the
+  plugin's name. (A scattered future would not do: Dask's active memory manager drops "extra" replicas,
+  and the pipeline would travel again.) Batches carry only documents and the small task object.
+* Backpressure: at most ``in_flight`` batches are submitted at a time, waited on in submission order
+  (``ordered``) or with ``as_completed``; finished futures are released at once.
+* A batch whose worker died (``KilledWorker`` after Dask's retries, or a lost connection) becomes ``M000``
+  rejections through ``task.lost``; any other error (a failing store, a bug in a task) stops the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
+
+from marsad.errors import ConfigError
+from marsad.ingest.base import Item
+from marsad.pipeline.engines import (
+    EngineOptions,
+    Extract,
+    Extractor,
+    Task,
+    batched,
+    close_worker_stores,
+    lost_batch,
+    pipeline_for,
+    run_batch,
+)
+from marsad.settings import Settings
+
+__all__ = ["DaskEngine", "PipelinePlugin"]
+
+T = TypeVar("T")
+_WORKER_LOSS = frozenset({"KilledWorker", "FutureCancelledError", "CancelledError", "CommClosedError"})
+
+
+class PipelinePlugin(WorkerPlugin):
+    """Carries one pipeline to every worker, once; closes the worker's store connections at teardown."""
+
+    idempotent = True
+
+    def __init__(self, pipeline: Extractor) -> None:
+        self.pipeline = pipeline
+
+    def teardown(self, worker: Any) -> None:
+        close_worker_stores()
+
+
+def run_plugin_batch(plugin_name: str, batch: list[Item], task: Task[T]) -> list[T]:
+    """One batch on a Dask worker, with the pipeline its plugin brought."""
+    plugin: PipelinePlugin = get_worker().plugins[plugin_name]  # type: ignore[assignment]
+    return run_batch(plugin.pipeline, batch, task)
+
+
+class DaskEngine:
+    """dask.distributed: ``scheduler`` address, or a LocalCluster of ``workers`` processes × 1 thread."""
+
+    name = "dask"
+
+    def __init__(self, settings: Settings, *, options: EngineOptions, pipeline: Extractor | None = None) -> None:
+        self.settings = settings
+        self.options = options
+        self.parallelism = 1
+        self._cluster: Any = None
+        self.client: Any = None
+        self.plugin_name = f"marsad-pipeline-{uuid.uuid4().hex[:12]}"
+        self._submitted = 0
+        try:
+            if options.scheduler:
+                try:
+                    self.client = Client(options.scheduler, timeout="20s")
+                except OSError as exc:
+                    raise ConfigError(f"cannot reach the Dask scheduler at {options.scheduler}: {exc}",
+                                      value=options.scheduler) from exc
+            else:
+                kw: dict[str, Any] = {"memory_limit": options.memory_limit} if options.memory_limit else {}
+                self._cluster = LocalCluster(n_workers=options.workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=":0", silence_logs=logging.ERROR, **kw)
+                self.client = Client(self._cluster)
+            self.client.wait_for_workers(1, timeout=60)
+            self.parallelism = max(1, sum(self.client.nthreads().values()))
+            pipe = pipeline if pipeline is not None else pipeline_for(settings)
+            self.client.register_plugin(PipelinePlugin(pipe), name=self.plugin_name)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> DaskEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _submit(self, batch: list[Item], task: Task[Any]) -> Any:
+        self._submitted += 1
+        key = f"marsad-batch-{os.getpid()}-{self.plugin_name[-12:]}-{self._submitted}"
+        return self.client.submit(run_plugin_batch, self.plugin_name, batch, task, key=key, pure=False)
+
+    def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
+        fn: Task[Any] = task or Extract()
+        window = self.options.window(self.parallelism)
+        batches: dict[str, list[Item]] = {}
+
+        def submit(batch: list[Item]) -> Any:
+            fut = self._submit(batch, fn)
+            batches[fut.key] = batch
+            return fut
+
+        def collect(fut: Any) -> list[T]:
+            batch = batches.pop(fut.key)
+            try:
+                out: list[T] = fut.result()
+            except Exception as exc:
+                if type(exc).__name__ not in _WORKER_LOSS:
+                    raise
+                out = lost_batch(fn, batch, exc)
+            fut.release()
+            return out
+
+        if self.options.ordered:
+            pending: deque[Any] = deque()
+            for batch in batched(items, self.options.batch_size):
+                while len(pending) >= window:
+                    yield from collect(pending.popleft())
+                pending.append(submit(batch))
+            while pending:
+                yield from collect(pending.popleft())
+            return
+        ac = as_completed()
+        for batch in batched(items, self.options.batch_size):
+            while ac.count() >= window:
+                yield from collect(next(ac))
+            ac.add(submit(batch))
+        for fut in ac:
+            yield from collect(fut)
+
+    def run_on_workers(self, fn: Callable[[], Any]) -> None:
+        """Run ``fn()`` once in every worker process (e.g. ``close_worker_stores``)."""
+        self.client.run(fn)
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                if self._cluster is None:  # a shared cluster: take our pipeline back off its workers
+                    self.client.unregister_worker_plugin(self.plugin_name)
+            with contextlib.suppress(Exception):
+                self.client.close()
+            self.client = None
+        if self._cluster is not None:
+            with contextlib.suppress(Exception):
+                self._cluster.close()
+            self._cluster = None

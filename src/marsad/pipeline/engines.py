@@ -1,0 +1,511 @@
+"""Engines: run the same pure pipeline over a stream of items, in this process, on local processes or on Dask.
+
+::
+
+    from marsad.pipeline.engines import EngineOptions, open_engine
+    with open_engine(EngineOptions(engine="dask", workers=2), settings=settings) as engine:
+        for outcome in engine.run(read_sources(["corpus.jsonl"])):
+            ...                                  # a Processed or a Rejection, exactly as runner.run_items
+
+Three engines, one contract (``Engine.run(items, task=...)``: one output per input item):
+
+* ``serial``  (``--engine local``, ``--jobs 1``): ``runner.run_items`` in this process;
+* ``process`` (``--engine local --jobs N``): a ``ProcessPoolExecutor`` (forkserver); each process builds the
+  pipeline once, in the pool's initializer (``pipeline_for(settings)``, cached per process); tasks carry
+  only the small, hashable ``Settings``;
+* ``dask``    (``--engine dask``, ``marsad.pipeline.dask_engine``): a dask.distributed ``Client`` on
+  ``--scheduler tcp://HOST:8786`` or on a ``LocalCluster`` of ``--workers N`` processes with one thread each.
+  The pipeline is built once on the client and shipped once per worker in a ``WorkerPlugin``; tasks look
+  it up by name, so it is never pickled per document.
+
+Inputs stream in bounded batches (``batch_size`` items) and at most ``in_flight`` batches are out at once,
+so memory stays bounded on the client and on every worker however large the input. Reader rejections
+travel with their batch and pass through the task like documents, so every engine reports failures the
+same way.
+
+A *task* (``Task``: picklable, ``task(pipeline, item) -> T``) is what runs on the worker for each item:
+``Extract`` (the default) gives ``runner.Outcome``; ``JsonLines`` gives the finished output line of
+``marsad extract``, so the client only writes; ``ingest_items`` runs ``marsad ingest`` on an engine
+(``StoreWrite``: PostgreSQL written from the workers, each with its own connection; ``ExtractForWriter``:
+SQLite, written by the client alone). If a worker dies, the items of its batch go through ``task.lost`` on
+the client as ``M000`` rejections and the run goes on.
+
+Order: ``ordered=True`` (the default) yields outputs in input order (a bounded window of futures waited on
+in submission order); ``ordered=False`` yields batches as they complete (``as_completed``). The outputs are
+the same either way, order aside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+from marsad.errors import ConfigError, MarsadError
+from marsad.ingest.base import Item, Rejection
+from marsad.model import Document, ExtractionResult
+from marsad.pipeline.runner import Outcome, Processed, process_one
+from marsad.settings import Settings
+
+if TYPE_CHECKING:
+    from marsad.ingest.run import IngestSummary, ItemOutcome
+    from marsad.pipeline.core import Pipeline
+    from marsad.pipeline.dask_engine import DaskEngine
+    from marsad.store import Store
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE", "Emitted", "Engine", "EngineOptions", "Extract", "ExtractForWriter",
+    "Extracted", "JsonLines", "ProcessEngine", "SerialEngine", "StoreWrite", "Task", "add_engine_arguments",
+    "batched", "close_worker_stores", "engine_options_from_args", "ingest_items", "lost_batch", "lost_rejection",
+    "open_engine", "pipeline_for", "run_batch", "worker_stores",
+]
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+EngineName = Literal["local", "dask"]
+Extractor = Callable[[Document], ExtractionResult]
+
+DEFAULT_BATCH_SIZE = 64
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to run. ``engine``: ``local`` (``jobs`` processes; 1 = this process) or ``dask`` (``scheduler``
+    address, else a LocalCluster of ``workers`` processes). ``in_flight`` 0 = 3 batches per worker."""
+
+    engine: EngineName = "local"
+    jobs: int = 1
+    scheduler: str | None = None
+    workers: int = 2
+    batch_size: int = DEFAULT_BATCH_SIZE
+    in_flight: int = 0
+    ordered: bool = True
+    memory_limit: str | None = None  # per LocalCluster worker, e.g. "1GiB"; None = Dask's default
+
+    def __post_init__(self) -> None:
+        if self.engine not in ("local", "dask"):
+            raise ConfigError(f"--engine must be local or dask, got {self.engine!r}", value=self.engine)
+        for name in ("jobs", "workers", "batch_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"--{name.replace('_', '-')} must be a positive integer, got {value!r}",
+                                  value=value)
+        if self.in_flight < 0:
+            raise ConfigError(f"in_flight must be >= 0, got {self.in_flight!r}", value=self.in_flight)
+        if self.scheduler is not None and "://" not in self.scheduler:
+            raise ConfigError(f"--scheduler must be an address like tcp://HOST:8786, got {self.scheduler!r}",
+                              value=self.scheduler)
+
+    def window(self, parallelism: int) -> int:
+        return self.in_flight or 3 * max(parallelism, 1)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Tasks: what runs on the worker for each item (module-level classes, so they pickle by reference)
+
+
+class Task(Protocol[T_co]):
+    def __call__(self, pipeline: Extractor, item: Item, /) -> T_co: ...
+
+    def lost(self, item: Item, rejection: Rejection, /) -> T_co:
+        """The output for an item whose worker died (runs on the client)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Extract:
+    """The default task: a ``Processed`` result, or the ``Rejection`` (reader's or extraction's)."""
+
+    def __call__(self, pipeline: Extractor, item: Item) -> Outcome:
+        return item if isinstance(item, Rejection) else process_one(pipeline, item)
+
+    def lost(self, item: Item, rejection: Rejection) -> Outcome:
+        return rejection
+
+
+@dataclass(frozen=True, slots=True)
+class Emitted:
+    """One output line of ``marsad extract`` (JSON, no newline) and the rejection it reports, if any."""
+
+    line: str
+    rejection: Rejection | None = None
+
+
+@dataclass(frozen=True)
+class JsonLines:
+    """The ``marsad extract`` task: an item → its JSON line, made on the worker."""
+
+    include_suppressed: bool = False
+
+    def emit(self, outcome: Outcome) -> Emitted:
+        import json
+
+        if isinstance(outcome, Processed):
+            obj = outcome.result.to_prediction(include_suppressed=self.include_suppressed)
+            return Emitted(json.dumps(obj, ensure_ascii=False))
+        return Emitted(json.dumps(outcome.to_dict(), ensure_ascii=False), outcome)
+
+    def __call__(self, pipeline: Extractor, item: Item) -> Emitted:
+        return self.emit(Extract()(pipeline, item))
+
+    def lost(self, item: Item, rejection: Rejection) -> Emitted:
+        return self.emit(rejection)
+
+
+def lost_rejection(item: Item, exc: BaseException) -> Rejection:
+    """The ``M000`` rejection standing for an item whose worker died (a reader's rejection stays itself)."""
+    if isinstance(item, Rejection):
+        return item
+    return Rejection(source=str(item.meta.get("source") or item.id), doc_id=item.id, code="M000",
+                     reason=f"worker failed while processing this batch ({type(exc).__name__}: {exc}); "
+                     "please report it")
+
+
+def lost_batch(task: Task[T], batch: list[Item], exc: BaseException) -> list[T]:
+    log.warning("marsad: a batch of %d items was lost (%s: %s)", len(batch), type(exc).__name__, exc)
+    return [task.lost(item, lost_rejection(item, exc)) for item in batch]
+
+
+def run_batch(pipeline: Extractor, batch: list[Item], task: Task[T]) -> list[T]:
+    """One batch on a worker."""
+    return [task(pipeline, item) for item in batch]
+
+
+@cache
+def pipeline_for(settings: Settings) -> Pipeline:
+    """The pipeline for ``settings``, built once per process (the ``ProcessEngine`` initializer warms it)."""
+    from marsad.pipeline.core import build_pipeline
+
+    return build_pipeline(settings)
+
+
+def _warm(settings: Settings) -> None:
+    pipeline_for(settings)
+
+
+def _run_batch_cached(settings: Settings, batch: list[Item], task: Task[T]) -> list[T]:
+    return run_batch(pipeline_for(settings), batch, task)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Engines
+
+
+class Engine(Protocol):
+    name: str
+    parallelism: int
+
+    def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]: ...
+
+    def close(self) -> None: ...
+
+
+class _Base:
+    name = "base"
+    parallelism = 1
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class SerialEngine(_Base):
+    """This process, in input order: exactly ``runner.run_items`` with the default task."""
+
+    name = "serial"
+
+    def __init__(self, settings: Settings, *, pipeline: Extractor | None = None) -> None:
+        self.settings = settings
+        self._pipeline = pipeline
+
+    @property
+    def pipeline(self) -> Extractor:
+        if self._pipeline is None:
+            self._pipeline = pipeline_for(self.settings)
+        return self._pipeline
+
+    def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
+        fn: Task[Any] = task or Extract()
+        pipeline = self.pipeline
+        for item in items:
+            yield fn(pipeline, item)
+
+
+class ProcessEngine(_Base):
+    """``jobs`` local processes; the pipeline is built once per process by the pool's initializer."""
+
+    name = "process"
+
+    def __init__(self, settings: Settings, *, options: EngineOptions) -> None:
+        self.settings = settings
+        self.options = options
+        self.parallelism = options.jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: children start clean (no inherited threads, locks or sockets) and build their pipeline.
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["marsad.pipeline.engines"])  # imported once, in the fork server
+            self._pool = ProcessPoolExecutor(max_workers=self.options.jobs, mp_context=ctx, initializer=_warm,
+                                             initargs=(self.settings,))
+        return self._pool
+
+    def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
+        fn: Task[Any] = task or Extract()
+        window = self.options.window(self.parallelism)
+        pending: deque[tuple[Future[list[T]], list[Item]]] = deque()
+
+        def collect(entry: tuple[Future[list[T]], list[Item]]) -> list[T]:
+            fut, batch = entry
+            try:
+                return fut.result()
+            except BrokenProcessPool as exc:  # a process died: its pool is unusable; start a new one
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
+                return lost_batch(fn, batch, exc)
+
+        def next_done() -> tuple[Future[list[T]], list[Item]]:
+            if not self.options.ordered:
+                wait([f for f, _ in pending], return_when=FIRST_COMPLETED)
+                for i, entry in enumerate(pending):
+                    if entry[0].done():
+                        del pending[i]
+                        return entry
+            return pending.popleft()
+
+        for batch in batched(items, self.options.batch_size):
+            while len(pending) >= window:
+                yield from collect(next_done())
+            pending.append((self._executor().submit(_run_batch_cached, self.settings, batch, fn), batch))
+        while pending:
+            yield from collect(next_done())
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def open_engine(options: EngineOptions | None = None, *, settings: Settings | None = None,
+                pipeline: Extractor | None = None) -> SerialEngine | ProcessEngine | DaskEngine:
+    """The engine ``options`` ask for. Use it as a context manager: ``close`` shuts pools and clusters down.
+
+    ``pipeline`` (serial and Dask only) replaces ``pipeline_for(settings)``, e.g. one built with injected
+    resources; the process engine always builds its own from ``settings`` in each process.
+    """
+    options = options or EngineOptions()
+    settings = settings or Settings()
+    if options.engine == "dask":
+        try:
+            from marsad.pipeline.dask_engine import DaskEngine
+        except ImportError as exc:
+            raise ConfigError("--engine dask needs dask.distributed: pip install 'marsad[dask]'") from exc
+        return DaskEngine(settings, options=options, pipeline=pipeline)
+    if options.jobs > 1:
+        if pipeline is not None:
+            raise ConfigError("the process engine builds its pipeline from settings; do not pass one")
+        return ProcessEngine(settings, options=options)
+    return SerialEngine(settings, pipeline=pipeline)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Ingest on an engine: PostgreSQL is written from the workers, SQLite by the client alone
+
+
+class _StoreCache:
+    """The store connections of one process, opened on first use (one per URL and schema)."""
+
+    def __init__(self) -> None:
+        self._stores: dict[tuple[str, str | None], Store] = {}
+        from multiprocessing import util
+
+        util.Finalize(self, _StoreCache.close, args=(self,), exitpriority=10)  # process-pool workers' exit
+
+    def get(self, url: str, schema: str | None) -> Store:
+        store = self._stores.get((url, schema))
+        if store is None:
+            from marsad.store import open_store
+
+            store = self._stores[(url, schema)] = open_store(url, schema=schema)
+        return store
+
+    def close(self) -> None:
+        while self._stores:
+            _, store = self._stores.popitem()
+            with contextlib.suppress(Exception):
+                store.close()
+
+
+@cache
+def worker_stores() -> _StoreCache:
+    """This process's store connections (Dask workers and pool processes each open their own)."""
+    return _StoreCache()
+
+
+def close_worker_stores() -> None:
+    worker_stores().close()
+
+
+@dataclass(frozen=True)
+class StoreWrite:
+    """Ingest task for PostgreSQL: ``marsad.ingest.run.process`` on the worker, through its own connection."""
+
+    url: str
+    schema: str | None = None
+
+    def __call__(self, pipeline: Extractor, item: Item) -> ItemOutcome:
+        from marsad.ingest.run import process
+
+        return process(item, worker_stores().get(self.url, self.schema), pipeline)
+
+    def lost(self, item: Item, rejection: Rejection) -> ItemOutcome:
+        from marsad.ingest.run import ItemOutcome
+
+        store = worker_stores().get(self.url, self.schema)  # on the client
+        store.add_failure(rejection, document=item if isinstance(item, Document) else None)
+        return ItemOutcome(rejection.doc_id, rejection.source, "failed", rejection.code, rejection.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What a worker sends the single (SQLite) writer: the item and its result, or the error it raised."""
+
+    item: Item
+    result: ExtractionResult | None = None
+    error: tuple[str, str, str] | None = None  # (code or "", exception type name, message)
+
+    def replay(self, doc: Document) -> ExtractionResult:
+        """The extractor ``process`` calls on the client: gives the worker's result, or raises its error again."""
+        if self.error is not None:
+            code, type_name, message = self.error
+            if code:
+                exc = MarsadError(message)
+                exc.code = code
+                raise exc
+            raise type(type_name, (Exception,), {})(message)
+        assert self.result is not None
+        return self.result
+
+
+@dataclass(frozen=True)
+class ExtractForWriter:
+    """Ingest task for SQLite: extract on the worker; the client stores (``Extracted.replay``)."""
+
+    def __call__(self, pipeline: Extractor, item: Item) -> Extracted:
+        if isinstance(item, Rejection):
+            return Extracted(item)
+        try:
+            return Extracted(item, pipeline(item))
+        except MarsadError as exc:
+            return Extracted(item, error=(exc.code, type(exc).__name__, exc.message))
+        except Exception as exc:
+            return Extracted(item, error=("", type(exc).__name__, str(exc)))
+
+    def lost(self, item: Item, rejection: Rejection) -> Extracted:
+        if isinstance(item, Rejection):
+            return Extracted(item)
+        return Extracted(item, error=(rejection.code, "MarsadError", rejection.reason))
+
+
+def _store_address(store: Store) -> tuple[str, str | None]:
+    schema = getattr(store, "schema", None) or getattr(getattr(store, "_conn", None), "schema", None)
+    return store.url, schema
+
+
+def ingest_items(items: Iterable[Item], store: Store, engine: SerialEngine | ProcessEngine | DaskEngine, *,
+                 on_item: Callable[[ItemOutcome], None] | None = None) -> IngestSummary:
+    """``marsad.ingest.run.ingest`` on an engine: same outcomes, per document, as the serial ingest.
+
+    Serial: ``process`` in this process. PostgreSQL on processes or Dask: ``process`` on the workers, each
+    through its own connection (``StoreWrite``). SQLite on processes or Dask: one writer, this process; the
+    workers only extract, documents already stored are skipped before they are sent.
+    """
+    from marsad.ingest.run import ItemOutcome, _Tally, process
+
+    tally = _Tally()
+
+    def emit(outcome: ItemOutcome) -> None:
+        tally.add(outcome)
+        if on_item is not None:
+            on_item(outcome)
+
+    if isinstance(engine, SerialEngine):
+        for item in items:
+            emit(process(item, store, engine.pipeline))
+        return tally.summary()
+    if store.dialect == "postgresql":
+        url, schema = _store_address(store)
+        try:
+            for outcome in engine.run(items, task=StoreWrite(url, schema)):
+                emit(outcome)
+        finally:
+            if engine.name == "dask":
+                with contextlib.suppress(Exception):
+                    engine.run_on_workers(close_worker_stores)  # type: ignore[union-attr]
+            close_worker_stores()
+        return tally.summary()
+
+    def fresh(stream: Iterable[Item]) -> Iterator[Item]:
+        for item in stream:
+            if isinstance(item, Document) and store.has_content(item.content_hash):
+                emit(ItemOutcome(item.id, str(item.meta.get("source") or item.id), "duplicate"))
+            else:
+                yield item
+
+    for ex in engine.run(fresh(items), task=ExtractForWriter()):
+        emit(process(ex.item, store, ex.replay))
+    return tally.summary()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Command-line options shared by `marsad extract` and `marsad ingest`
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("engine", "where extraction runs (the same results on every engine, order aside)")
+    g.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: this machine (--jobs processes); dask: a dask.distributed cluster")
+    g.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="local engine: N worker processes (default 1: this process)")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask engine: an existing scheduler, e.g. tcp://HOST:8786 (default: start a local cluster)")
+    g.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="dask engine without --scheduler: a local cluster of N processes, 1 thread each (default 2)")
+    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                   help=f"documents per task on the process and dask engines (default {DEFAULT_BATCH_SIZE})")
+    g.add_argument("--unordered", action="store_true",
+                   help="write outputs as batches complete instead of in input order")
+
+
+def engine_options_from_args(args: argparse.Namespace) -> EngineOptions:
+    engine: EngineName = getattr(args, "engine", None) or "local"
+    if engine == "local" and getattr(args, "scheduler", None):
+        raise ConfigError("--scheduler needs --engine dask")
+    return EngineOptions(engine=engine, jobs=getattr(args, "jobs", 1), scheduler=getattr(args, "scheduler", None),
+                         workers=getattr(args, "workers", 2),
+                         batch_size=getattr(args, "batch_size", DEFAULT_BATCH_SIZE),
+                         ordered=not getattr(args, "unordered", False))

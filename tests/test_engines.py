@@ -1,0 +1,314 @@
+"""Engines: the process and Dask engines give exactly the serial engine's outputs, failures included."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from marsad.errors import ConfigError
+from marsad.ingest import Rejection, read_sources
+from marsad.model import Document
+from marsad.pipeline.engines import (
+    EngineOptions,
+    Extract,
+    ExtractForWriter,
+    JsonLines,
+    SerialEngine,
+    engine_options_from_args,
+    open_engine,
+)
+from marsad.pipeline.runner import Processed
+from marsad.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from gen_corpus import generate  # noqa: E402
+
+# Long generated articles go over this limit: the pipeline rejects them (M104), like any extraction failure.
+SETTINGS = Settings(max_chars=2500)
+
+
+def _dask_available() -> bool:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_dask = pytest.mark.skipif(not _dask_available(), reason="dask.distributed is not installed "
+                                "(pip install 'marsad[dask]'): Dask engine tests skipped")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """60 generated articles, a malformed line, an empty text and a record without text, as JSONL."""
+    path = tmp_path_factory.mktemp("engines") / "corpus.jsonl"
+    lines = [json.dumps(obj, ensure_ascii=False) for obj in generate(60, seed=3)]
+    lines.insert(10, '{"id": "broken", "text": "قصفت قوات النظام')  # malformed JSON → M105
+    lines.insert(20, json.dumps({"id": "blank", "text": "  \n "}))  # empty → M103
+    lines.insert(30, json.dumps({"id": "no-text", "title": "عنوان فقط"}))  # no text → M106
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def items(path: Path) -> list:
+    return list(read_sources([path]))
+
+
+@pytest.fixture(scope="module")
+def serial_lines(corpus) -> list[str]:
+    with open_engine(settings=SETTINGS) as engine:
+        assert isinstance(engine, SerialEngine)
+        return [e.line for e in engine.run(items(corpus), task=JsonLines())]
+
+
+def codes(lines: list[str]) -> Counter[str]:
+    return Counter(obj["error"]["code"] for obj in map(json.loads, lines) if "error" in obj)
+
+
+def test_the_corpus_has_successes_and_every_kind_of_failure(serial_lines):
+    assert len(serial_lines) == 63  # one output per input item
+    by_code = codes(serial_lines)
+    assert by_code["M105"] == 1 and by_code["M103"] == 1 and by_code["M106"] == 1
+    assert by_code["M104"] >= 3, "some generated articles must exceed max_chars and be rejected by the pipeline"
+    processed = [json.loads(x) for x in serial_lines if "error" not in json.loads(x)]
+    assert len(processed) >= 40
+    assert sum(len(p["events"]) for p in processed) > 20, "the corpus must exercise the event extractor"
+
+
+def test_serial_engine_is_the_runner(corpus, serial_lines):
+    from marsad.pipeline.engines import pipeline_for
+    from marsad.pipeline.runner import run_items
+
+    direct = [JsonLines().emit(o).line for o in run_items(pipeline_for(SETTINGS), items(corpus))]
+    assert direct == serial_lines
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_two_processes_give_the_serial_output(corpus, serial_lines, ordered):
+    opts = EngineOptions(jobs=2, batch_size=7, ordered=ordered)
+    with open_engine(opts, settings=SETTINGS) as engine:
+        assert engine.name == "process" and engine.parallelism == 2
+        lines = [e.line for e in engine.run(items(corpus), task=JsonLines())]
+    if ordered:
+        assert lines == serial_lines
+    else:
+        assert sorted(lines) == sorted(serial_lines)
+
+
+def test_rejections_are_the_same_records_on_every_engine(corpus):
+    with open_engine(settings=SETTINGS) as engine:
+        serial = [o for o in engine.run(items(corpus)) if isinstance(o, Rejection)]
+    with open_engine(EngineOptions(jobs=2, batch_size=5), settings=SETTINGS) as engine:
+        pooled = [o for o in engine.run(items(corpus), task=Extract()) if isinstance(o, Rejection)]
+    assert pooled == serial
+    assert {r.code for r in serial} == {"M103", "M104", "M105", "M106"}
+    too_large = [r for r in serial if r.code == "M104"]
+    assert all(r.doc_id and r.doc_id.startswith("gen-3-") and "max_chars" in r.reason for r in too_large)
+
+
+@dataclass(frozen=True)
+class DieOn:
+    """A task that kills its worker process on one document (to test lost batches)."""
+
+    doc_id: str
+
+    def __call__(self, pipeline, item):
+        if isinstance(item, Document) and item.id == self.doc_id:
+            os._exit(13)
+        return Extract()(pipeline, item)
+
+    def lost(self, item, rejection):
+        return rejection
+
+
+def test_a_dead_process_loses_only_its_batch(corpus):
+    docs = [i for i in items(corpus) if isinstance(i, Document)][:20]
+    victim = docs[7].id
+    with open_engine(EngineOptions(jobs=2, batch_size=5, in_flight=1), settings=SETTINGS) as engine:
+        out = list(engine.run(docs, task=DieOn(victim)))
+    assert len(out) == 20
+    lost = [o for o in out if isinstance(o, Rejection) and o.code == "M000"]
+    assert [o.doc_id for o in lost] == [d.id for d in docs[5:10]]  # the victim's batch, and only it
+    assert "worker failed" in lost[0].reason
+    assert all(isinstance(o, Processed) or o.code == "M104" for o in out[10:])  # a new pool took over
+
+
+def test_options_are_checked():
+    with pytest.raises(ConfigError):
+        EngineOptions(jobs=0)
+    with pytest.raises(ConfigError):
+        EngineOptions(engine="spark")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError):
+        EngineOptions(engine="dask", scheduler="localhost:8786")
+    import argparse
+
+    with pytest.raises(ConfigError):
+        engine_options_from_args(argparse.Namespace(engine="local", scheduler="tcp://h:8786", jobs=1, workers=2))
+    opts = engine_options_from_args(argparse.Namespace(engine="dask", scheduler=None, jobs=1, workers=3,
+                                                       batch_size=16, unordered=True))
+    assert (opts.engine, opts.workers, opts.batch_size, opts.ordered) == ("dask", 3, 16, False)
+
+
+# ---- Dask -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_engine():
+    if not _dask_available():
+        pytest.skip("dask.distributed is not installed (pip install 'marsad[dask]'): Dask engine tests skipped")
+    with open_engine(EngineOptions(engine="dask", workers=2, batch_size=6), settings=SETTINGS) as engine:
+        yield engine
+
+
+@needs_dask
+def test_dask_two_workers_give_the_serial_output(corpus, serial_lines, dask_engine):
+    assert dask_engine.name == "dask" and dask_engine.parallelism == 2
+    lines = [e.line for e in dask_engine.run(items(corpus), task=JsonLines())]
+    assert lines == serial_lines
+
+
+@needs_dask
+def test_dask_unordered_gives_the_same_outputs_and_rejections(corpus, serial_lines, dask_engine):
+    from marsad.pipeline.dask_engine import DaskEngine
+
+    engine = DaskEngine(SETTINGS, options=EngineOptions(engine="dask", ordered=False, batch_size=4,
+                                                        scheduler=dask_engine.client.scheduler.address))
+    try:
+        lines = [e.line for e in engine.run(items(corpus), task=JsonLines())]
+    finally:
+        engine.close()
+    assert sorted(lines) == sorted(serial_lines)
+    assert codes(lines) == codes(serial_lines)
+
+
+@dataclass(frozen=True)
+class WhereAmI:
+    """A task reporting which process ran it and which pipeline object it was given."""
+
+    def __call__(self, pipeline, item):
+        return (os.getpid(), id(pipeline))
+
+    def lost(self, item, rejection):
+        return rejection
+
+
+def has_plugin(name: str, dask_worker=None) -> bool:
+    return name in dask_worker.plugins
+
+
+@needs_dask
+def test_dask_ships_the_pipeline_once_per_worker(dask_engine):
+    """Every worker holds the pipeline (in the plugin) and every batch on a worker uses that one object."""
+    has = dask_engine.client.run(has_plugin, dask_engine.plugin_name)
+    assert list(has.values()) == [True, True]
+    docs = [Document(id=f"d{i}", text="قصفت قوات النظام بلدة كفرنبل في ريف إدلب الجنوبي") for i in range(60)]
+    seen: dict[int, set[int]] = {}
+    for pid, pipe_id in dask_engine.run(docs, task=WhereAmI()):
+        seen.setdefault(pid, set()).add(pipe_id)
+    assert len(seen) == 2 and all(len(ids) == 1 for ids in seen.values())
+    import pickle
+
+    assert len(pickle.dumps((docs[:6], JsonLines()))) < 5_000  # what a batch carries; the pipeline is ~0.5 MB
+
+
+# ---- CLI and ingest -------------------------------------------------------------------------------------------
+
+
+def run_cli(args: list[str]) -> int:
+    from marsad.cli.main import main
+
+    return main(args)
+
+
+@pytest.mark.parametrize("engine_args", [["--jobs", "2"], pytest.param(["--engine", "dask", "--workers", "2"],
+                                                                       marks=needs_dask)])
+def test_cli_extract_engines_write_the_serial_file(corpus, tmp_path, engine_args):
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(corpus.read_text(encoding="utf-8").splitlines(keepends=True)[:25]), encoding="utf-8")
+    serial, other = tmp_path / "serial.jsonl", tmp_path / "other.jsonl"
+    assert run_cli(["extract", str(small), "-o", str(serial)]) == 1  # the malformed and blank lines
+    assert run_cli(["extract", str(small), "-o", str(other), "--batch-size", "4", *engine_args]) == 1
+    assert other.read_text(encoding="utf-8") == serial.read_text(encoding="utf-8")
+    assert len(serial.read_text(encoding="utf-8").splitlines()) == 25
+
+
+def stored(store) -> dict[str, dict]:
+    """Every stored document's facts, by document id (row ids and timestamps left out)."""
+    from marsad.store import DocumentFilter
+
+    out = {}
+    for sd in store.documents(DocumentFilter(limit=None)):
+        res = store.result(sd.document.id)
+        assert res is not None
+        d = res.to_dict()
+        out[sd.document.id] = {k: d[k] for k in ("events", "control", "sieges", "quantities", "actors", "places")}
+    return out
+
+
+def ingest_with(store_url: str, corpus: Path, options: EngineOptions):
+    from marsad.pipeline.engines import ingest_items
+    from marsad.store import open_store
+
+    with open_store(store_url) as store, open_engine(options, settings=SETTINGS) as engine:
+        summary = ingest_items(items(corpus), store, engine)
+        return summary, stored(store), sorted((f.doc_id, f.code) for f in store.failures())
+
+
+def ingest_engines() -> list:
+    return [EngineOptions(jobs=2, batch_size=6),
+            pytest.param(EngineOptions(engine="dask", workers=2, batch_size=6), marks=needs_dask)]
+
+
+@pytest.mark.parametrize("options", ingest_engines())
+def test_ingest_sqlite_single_writer_matches_serial(corpus, tmp_path, options):
+    base = ingest_with(str(tmp_path / "serial.db"), corpus, EngineOptions())
+    other = ingest_with(str(tmp_path / "other.db"), corpus, options)
+    s1, docs1, fails1 = base
+    s2, docs2, fails2 = other
+    assert (s2.seen, s2.stored, s2.duplicates, s2.failed, s2.events) == (s1.seen, s1.stored, s1.duplicates,
+                                                                           s1.failed, s1.events)
+    assert s1.stored >= 40 and s1.failed >= 6
+    assert docs2 == docs1 and fails2 == fails1
+    again = ingest_with(str(tmp_path / "other.db"), corpus, options)[0]
+    assert (again.stored, again.duplicates) == (0, s1.stored)  # re-running stores nothing new
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("options", ingest_engines())
+def test_ingest_postgresql_written_from_workers_matches_serial(corpus, tmp_path, options):
+    from test_store_support import store_url
+
+    with store_url("postgresql", tmp_path) as url:
+        other = ingest_with(url, corpus, options)
+    base = ingest_with(str(tmp_path / "serial.db"), corpus, EngineOptions())
+    assert other[1] == base[1] and other[2] == base[2]
+    assert (other[0].stored, other[0].failed, other[0].events) == (base[0].stored, base[0].failed, base[0].events)
+
+
+def test_extract_for_writer_replays_errors_as_the_serial_ingest_would():
+    from marsad.errors import TooLargeError
+
+    def boom(doc):
+        raise ZeroDivisionError("division by zero")
+
+    def too_big(doc):
+        raise TooLargeError("document 'x' is too large")
+
+    doc = Document(id="x", text="نص")
+    ex = ExtractForWriter()(boom, doc)
+    with pytest.raises(Exception, match="division by zero") as info:
+        ex.replay(doc)
+    assert type(info.value).__name__ == "ZeroDivisionError"
+    ex = ExtractForWriter()(too_big, doc)
+    with pytest.raises(Exception) as info2:
+        ex.replay(doc)
+    assert getattr(info2.value, "code", None) == "M104" and "too large" in str(info2.value)
