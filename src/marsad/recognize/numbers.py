@@ -91,7 +91,8 @@ _MULTI_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 _COMMA_DECIMAL = re.compile(r"\d{1,3},\d{1,2}")
 
 
-def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None = None) -> str:
+def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None = None,
+                 specials: dict[str, str] | None = None) -> str:
     """A regex alternation of ``words`` factored as a trie («ثلاث|ثلاثه|ثلاثون» → «ثلاث(?:ه|ون)?»).
 
     Python's regex engine tries a plain alternation branch by branch at every position; the factored form
@@ -99,8 +100,9 @@ def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None =
     literal the engine can skip ahead to the positions where a word may start. ``suffix`` is appended to
     every word («(?!\\w)»); ``digits``, if given, is the tail of an extra branch per leading digit
     («\\d*» matches any digit run), so digits do not spoil that skip. A «*» in a word matches any word
-    characters («قتل*» → «قتل\\w*»).
+    characters («قتل*» → «قتل\\w*»); ``specials`` maps other placeholder characters to regexes.
     """
+    special = {"*": r"\w*", **(specials or {})}
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for w in words:
         node = trie
@@ -109,7 +111,7 @@ def trie_pattern(words: Iterable[str], *, suffix: str = "", digits: str | None =
         node[""] = {}
 
     def esc(ch: str) -> str:
-        return r"\w*" if ch == "*" else re.escape(ch)
+        return special.get(ch) or re.escape(ch)
 
     def emit(node: dict) -> str:  # type: ignore[type-arg]
         branches = [esc(ch) + emit(sub) for ch, sub in sorted(node.items(), key=lambda kv: kv[0] == "*") if ch]
@@ -139,16 +141,15 @@ class NumberFinder:
         end = len(text) if end is None else end
         tokens: list[NumberToken] = []
         for m in self.token_re.finditer(text, start, end):
-            tok = self.token(text, m)
+            tok = self.token(text, m.start(), m.end())
             if tok is not None:
                 tokens.append(tok)
         return self.group(text, tokens)
 
-    def token(self, text: str, m: re.Match[str]) -> NumberToken | None:
-        """The number token of a match of ``token_re`` (or of a pattern that embeds the same words and digit
-        runs, see ``trie_pattern``), or ``None`` when the match is inside a word or a code («M4»)."""
-        w = m.group()
-        s, e = m.span()
+    def token(self, text: str, s: int, e: int) -> NumberToken | None:
+        """The number token of ``text[s:e]`` (a number word or a digit run, as ``token_re`` finds them), or
+        ``None`` when it is inside a word or a code («M4»)."""
+        w = text[s:e]
         before = text[s - 1] if s else " "
         if w[0].isdigit():
             d = self.digits_re.match(w)

@@ -27,7 +27,6 @@ from marsad.normalize import fold_text
 from marsad.recognize.base import Analysis
 from marsad.recognize.lexicon import load_table, split_multi
 from marsad.recognize.numbers import (
-    DIGITS_TAIL,
     NumberFinder,
     NumberMatch,
     NumberToken,
@@ -80,6 +79,7 @@ class _Draft:
     breakdown: bool = False
 
 
+_SCAN_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "فال", "كال", "لل", "ولل", "وب", "ول", "فب", "فل")
 _PROCLITICS = ("وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "ال", "وب", "ول", "وك", "فب", "فل",
                "و", "ف", "ب", "ل", "ك")
 _ENCLITICS = ("هم", "هن", "ها", "ه")
@@ -161,6 +161,7 @@ class QuantityPatterns:
 
     unit: re.Pattern[str]
     scan: re.Pattern[str]
+    scan_base: dict[str, str]
     dual_keys: dict[str, str]
     clitics: re.Pattern[str]
     noun: re.Pattern[str]
@@ -195,13 +196,22 @@ def _build(lex: QuantityLexicon, finder: NumberFinder) -> QuantityPatterns:
     dual_keys.update({f: f"d_{k}" for k, forms in c["noun_dual"].items() for f in forms})
     # context and share cues are found once per document, then looked up per number
     cue_forms = [f for kind in ("context", "share") for forms in c[kind].values() for f in forms]
+    scan_base: dict[str, str] = {}  # a form as written (with its proclitic) → the bare form
+    for forms, clitics in ((list(finder.words), ("", "و", "ب")), (["#"], _SCAN_CLITICS),
+                           (list(dual_keys), _SCAN_CLITICS), (cue_forms, _SCAN_CLITICS)):
+        for f in forms:
+            for cl in clitics:
+                scan_base.setdefault(cl + f, f)
+    scan_forms = list(scan_base)
     hedge_keys = {f: k for k, forms in c["hedge_before"].items() for f in forms}
     idents = [f for forms in c["identifier"].values() for f in forms]
     far = [f for forms in c["identifier_far"].values() for f in forms]
     return QuantityPatterns(
         unit=re.compile(rf"\s*(?:(?P<u_percent_sign>%)|(?:{_groups(units)})(?!\w))"),
-        # one scan finds number words and digit runs, dual forms and cues
-        scan=re.compile(trie_pattern({*finder.words, *dual_keys, *cue_forms}, suffix=r"(?!\w)", digits=DIGITS_TAIL)),
+        # one scan finds, at word starts (the text is searched with a space in front), number words and digit
+        # runs, dual forms and cues, each with the proclitics it may carry («وخمسة», «بـ19», «والقتلى»)
+        scan=re.compile(r"\W(?P<w>" + trie_pattern(scan_forms, specials={"#": r"\d+(?:[.,]\d+)*"}) + r")(?!\w)"),
+        scan_base=scan_base,
         dual_keys=dual_keys,
         clitics=re.compile(_CLITICS),
         noun=re.compile(r"\s*(?:من\s+)?(?P<n>[^\W\d_]+)"),
@@ -240,33 +250,39 @@ class QuantityRecognizer:
         sent_starts = [s.span.start for s in sentences]
         bounds: dict[int, tuple[int, int, bool]] = {}
         tokens: list[NumberToken] = []
-        found: list[tuple[int, NumberMatch | re.Match[str]]] = []
+        found: list[tuple[int, NumberMatch | tuple[int, int, str]]] = []
         cues: list[tuple[int, int, str, str]] = []
         words = self.finder.words
-        for m in p.scan.finditer(text):
-            w = m.group()
-            if w[0].isdigit() or w in words:
-                tok = self.finder.token(text, m)
+        for m in p.scan.finditer(" " + text):
+            s, e = m.start("w") - 1, m.end() - 1
+            w = m.group("w")
+            base = p.scan_base.get(w)
+            if "0" <= w[-1] <= "9":  # a digit run, maybe after a proclitic
+                k = s
+                while not text[k].isdigit():
+                    k += 1
+                tok = self.finder.token(text, k, e)
                 if tok is not None:
                     tokens.append(tok)
                 continue
-            k = m.start()
-            while k > 0 and text[k - 1].isalpha():
-                k -= 1
-            if k < m.start() and not p.clitics.fullmatch(text, k, m.start()):
+            if base is not None and base in words:
+                tok = self.finder.token(text, e - len(base), e)
+                if tok is not None:
+                    tokens.append(tok)
                 continue
-            if w in p.dual_keys:
-                found.append((m.start(), m))
+            if base is not None and base in p.dual_keys:
+                found.append((e - len(base), (e - len(base), e, base)))
             hit = p.cue_words.of(w)
             if hit is not None:
                 kind, _, key = hit.partition(":")
-                cues.append((m.start(), m.end(), kind, key))
+                cues.append((s, e, kind, key))
+        tokens.sort(key=lambda t: t.start)
         found += [(n.start, n) for n in self.finder.group(text, tokens)]
         found.sort(key=lambda f: f[0])
         drafts: list[_Draft] = []
         doc = _Doc(text, cues, [c[0] for c in cues])
         for pos, item in found:
-            end = item.end if isinstance(item, NumberMatch) else item.end()
+            end = item.end if isinstance(item, NumberMatch) else item[1]
             ostart, oend = offsets[pos], offsets[end - 1] + 1
             if _inside(taken, taken_starts, ostart, oend):
                 continue
@@ -364,19 +380,19 @@ class QuantityRecognizer:
         return _Draft(start=hstart if hstart is not None else start, end=end, tail=tail, value=value, unit=unit,
                       metric=metric, hedge=hedge, noun=noun_span, noun_class=noun_class)
 
-    def _dual(self, doc: _Doc, m: re.Match[str], lo: int, hi: int) -> _Draft | None:
-        text = doc.text
-        key = self.patterns.dual_keys[m.group()]
-        hedge, hstart = self._hedge(text, m.start(), m.end(), lo)
-        start = hstart if hstart is not None else m.start()
+    def _dual(self, doc: _Doc, item: tuple[int, int, str], lo: int, hi: int) -> _Draft | None:
+        s, e, word = item
+        key = self.patterns.dual_keys[word]
+        hedge, hstart = self._hedge(doc.text, s, e, lo)
+        start = hstart if hstart is not None else s
         if key in self.patterns.unit_keys:  # «كيلومترين مربعين»
             unit, implied = self.patterns.unit_keys[key]
-            return _Draft(start=start, end=m.end(), tail=m.end(), value=float(implied), unit=unit,
+            return _Draft(start=start, end=e, tail=e, value=float(implied), unit=unit,
                           metric={"km2": "area_km2", "km": "distance_km"}.get(unit, "other"), hedge=hedge)
         cls = key.removeprefix("d_")  # «قتل عنصران»
-        metric = self._metric(doc, m.start(), m.end(), lo, hi, "count", cls)
-        return _Draft(start=start, end=m.end(), tail=m.end(), value=2.0, unit="count", metric=metric, hedge=hedge,
-                      noun=(m.start(), m.end()), noun_class=cls)
+        metric = self._metric(doc, s, e, lo, hi, "count", cls)
+        return _Draft(start=start, end=e, tail=e, value=2.0, unit="count", metric=metric, hedge=hedge,
+                      noun=(s, e), noun_class=cls)
 
     def _noun(self, text: str, pos: int) -> tuple[tuple[int, int] | None, str | None]:
         nm = self.patterns.noun.match(text, pos)

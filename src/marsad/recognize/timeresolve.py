@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from marsad.model.mentions import TimePrecision
 from marsad.recognize.numbers import NumberFinder
@@ -23,8 +23,7 @@ class TimeLexicon:
     hedges: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Cand:
+class Cand(NamedTuple):
     """A match in the folded text: ``rule`` names the pattern; ``kind`` is set by a «منذ/حتى» before it."""
 
     start: int
@@ -35,8 +34,7 @@ class Cand:
     kind: TimeKind = "point"
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     value: str | None
     precision: TimePrecision
     relative: bool = False
@@ -88,7 +86,7 @@ def resolve(c: Cand, ref: dt.date | None, last_month: tuple[int, int] | None, le
     m = c.m
     r = _RESOLVERS[c.rule](c, m, ref, last_month, lex, finder)
     if c.kind != "point" and r.kind == "point":
-        r = Resolved(r.value, r.precision, r.relative, c.kind, r.warning, r.anchor_shift)
+        r = r._replace(kind=c.kind)
     return r
 
 

@@ -18,6 +18,7 @@ Impossible dates («31 شباط 2019») are kept with ``value=None`` and reporte
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -95,7 +96,9 @@ class TimePatterns:
     url: tuple[re.Pattern[str], ...]
     bare_prep: re.Pattern[str]
     prep_words: tuple[str, ...]
+    after_day: frozenset[str]
     trigger: re.Pattern[str]
+    digits: re.Pattern[str]
     triggers: dict[str, tuple[str, ...]]
     by_rule: dict[str, re.Pattern[str]]
 
@@ -183,9 +186,14 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
     rules = ("numeric", "dmy", "my", "month", "year", "bare_year", "relunit", "drel", "period", "weekday", "dayrel",
              "clock")
     by_rule: dict[str, re.Pattern[str]] = {r: pats[r] for r in rules}
-    trigger = re.compile(trie_pattern(triggers, suffix=r"(?!\w)", digits=r"\d*"))
+    # a trigger word starts after a non-word character (the text is searched with a space in front): the
+    # engine then only tries the word list at word starts; «والاثنين» is a weekday after a clitic
+    clitic_weekdays = {"و" + d for d in w["weekday"]}
+    trigger = re.compile(r"\W(?P<w>" + trie_pattern([*triggers, *clitic_weekdays]) + r")(?!\w)")
     prep_words = tuple(sorted({f.removeprefix("و") for f in (*w["since"], *w["until"])}))
-    return TimePatterns(**pats, trigger=trigger, prep_words=prep_words,
+    after_day = frozenset(_first_words(lex.months) | {"من", "شهر", "الشهر", "الجاري", "الحالي", "هذا"})
+    return TimePatterns(**pats, trigger=trigger, digits=re.compile(r"\d+"), prep_words=prep_words,
+                        after_day=after_day,
                         triggers=triggers, by_rule=by_rule)
 
 
@@ -229,26 +237,35 @@ class TimeRecognizer:
     def _candidates(self, text: str) -> list[Cand]:
         p = self.patterns
         out: list[Cand] = []
-        for t in p.trigger.finditer(text):
-            s = t.start()
-            if s and text[s - 1].isalnum() and (text[s - 1] != "و" or (s > 1 and text[s - 2].isalnum())):
-                continue
-            w = t.group()
-            for rule in (_digit_rules(w, text[t.end():t.end() + 1]) if w[0].isdigit() else p.triggers[w]):
+        # where a «منذ/حتى» ends: a date right after one is a start or an end, not a point
+        preps = sorted(i + len(w) for w in p.prep_words for i in _find_all(text, w))
+        hits = [(t.start("w") - 1, t.group("w")) for t in p.trigger.finditer(" " + text)]
+        hits += [(d.start(), d.group()) for d in p.digits.finditer(text)
+                 if not d.start() or not text[d.start() - 1].isalpha()]
+        hits.sort()
+        for s, w in hits:
+            if w[0].isdigit():
+                rules = _digit_rules(w, text, s + len(w), p.after_day)
+            elif w in p.triggers:
+                rules = p.triggers[w]
+            else:  # «والاثنين»
+                s, rules = s + 1, ("weekday",)
+            for rule in rules:
                 m = p.by_rule[rule].match(text, s)
                 if m is None or not self._plausible(rule, m):
                     continue
                 if rule == "clock":  # times of day are claimed so that no date is read inside them
                     out.append(Cand(s, m.end(), rule, m))
-                elif rule == "dayrel":
-                    if m.group("w") == "اليوم" and re.match(r"\s+(?:التالي|نفسه|ذاته)", text[m.end():m.end() + 10]):
-                        continue
-                    out.append(self._with_prep(text, Cand(s, m.end(), rule, m)))
+                    continue
+                if rule == "dayrel" and m.group("w") == "اليوم" \
+                        and re.match(r"\s+(?:التالي|نفسه|ذاته)", text[m.end():m.end() + 10]):
+                    continue
+                start, kind = self._prep(text, s, preps)
+                out.append(Cand(start, m.end(), rule, m, None, kind))
+                if rule == "dayrel":
                     tail = p.weekday_tail.match(text, m.end())
                     if tail:
-                        out.append(self._with_prep(text, Cand(s, tail.end(), rule, m, tail.group("wd"))))
-                else:
-                    out.append(self._with_prep(text, Cand(s, m.end(), rule, m)))
+                        out.append(Cand(start, tail.end(), rule, m, tail.group("wd"), kind))
         return out
 
     def _plausible(self, rule: str, m: re.Match[str]) -> bool:
@@ -270,18 +287,16 @@ class TimeRecognizer:
                 return False  # «منذ عام 2013» is a year, read by the year rule
         return True
 
-    def _with_prep(self, text: str, c: Cand) -> Cand:
-        if c.rule not in ("numeric", "dmy", "my", "month", "year", "bare_year", "relunit", "drel", "weekday", "dayrel"):
-            return c
-        lo = max(0, c.start - 30)
-        window = text[lo:c.start]
-        if not any(w in window for w in self.patterns.prep_words):
-            return c
-        pm = self.patterns.prep_before.search(text, lo, c.start)
+    def _prep(self, text: str, start: int, preps: list[int]) -> tuple[int, TimeKind]:
+        """Widen a match to a «منذ/حتى» (and «تاريخ», a part of the day, «يوم») right before it."""
+        lo = max(0, start - 30)
+        i = bisect.bisect_right(preps, start)
+        if not i or preps[i - 1] < lo:
+            return start, "point"
+        pm = self.patterns.prep_before.search(text, lo, start)
         if pm is None:
-            return c
-        kind: TimeKind = "since" if pm.group("prep") in self.lexicon.words["since"] else "until"
-        return replace(c, start=pm.start("prep"), kind=kind)
+            return start, "point"
+        return pm.start("prep"), "since" if pm.group("prep") in self.lexicon.words["since"] else "until"
 
     # -- resolving -------------------------------------------------------------------------------------
 
@@ -401,15 +416,30 @@ def _surface(folded: Folded, c: Cand) -> str:
     return folded.original[span.start:span.end]
 
 
-def _digit_rules(digits: str, after: str) -> tuple[str, ...]:
-    """The rules that can start at a digit run, from its length and the character after it."""
+def _find_all(text: str, word: str) -> list[int]:
+    out = []
+    i = text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def _digit_rules(digits: str, text: str, end: int, after_day: frozenset[str]) -> tuple[str, ...]:
+    """The rules that can start at a digit run, from its length and what follows it."""
+    after = text[end:end + 1]
     if after == ":":
         return ("clock",)
     if after and after in "/.-":
         return ("numeric", "bare_year") if len(digits) == 4 else ("numeric",)
     if len(digits) == 4:
         return ("bare_year",)
-    return ("dmy", "drel") if len(digits) <= 2 else ()
+    if len(digits) > 2:
+        return ()
+    nxt = text[end:end + 16].split(maxsplit=1)
+    if not nxt or nxt[0].strip("/-(),.") not in after_day:  # a day number is followed by its month
+        return ()
+    return ("dmy", "drel")
 
 
 _STATED = frozenset({"numeric", "dmy", "my"})
@@ -446,7 +476,7 @@ def _anchor_relative_days(out: list[tuple[Cand, Resolved, Span]],
                 best = (abs(p2 - pos), r2.value)
         if best is not None:
             day = dt.date.fromisoformat(best[1]) + dt.timedelta(days=r.anchor_shift)
-            res[i] = (c, replace(r, value=day.isoformat()), span)
+            res[i] = (c, r._replace(value=day.isoformat()), span)
     return res
 
 
