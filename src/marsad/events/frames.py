@@ -20,6 +20,9 @@ _PAST_STATE = re.compile(r"(?:كان|كانت|كانتا|كانوا)\s+(?:(?!ا�
 # Event types whose agent may be carried over from the previous sentence (a pronoun subject).
 _CARRY = frozenset({"territory", "siege_broken", "siege_imposed", "withdrawal", "reinforcement", "arrests",
                     "non_violent_transfer_of_territory", "evacuation"})
+_UNARMED = frozenset({"civilians", "protesters"})
+_UNARMED_TYPES = frozenset({"peaceful_protest", "protest_with_intervention", "evacuation", "other", "agreement",
+                            "negotiation"})
 _NO_PLACE_TYPES = frozenset({"agreement", "negotiation", "other"})
 _SHARE_OBJECT = re.compile(r"^\s*(?:\S+\s+){0,3}?(?:نحو|حوالي|اكثر\s+من|اقل\s+من|قرابه|ما\s+يقارب)?\s*[\d.,]+\s*%")
 _UNNAMED_OBJECT = re.compile(r"^\s*(?:علي\s+)?(?:ال)?(?:مزيد\s+من\s+|عشرات\s+|مئات\s+|[\d]+\s+|عده\s+)?"
@@ -103,6 +106,9 @@ class FrameBuilder:
             if kind == "territory" and (_WAS.search(lead) or _SINCE.match(obj)) and \
                     view.gap(trig.start, trig.end).lstrip("وف")[:1] in ("ي", "ت"):
                 continue  # «كانت قسد تسيطر على», «يسيطر التنظيم منذ 2014 على»: a standing state, not an event
+            if kind == "territory" and any(a.actor_id in _UNARMED and 0 <= a.span.start - trig.end <= 3
+                                           for a in view.actors):
+                continue  # «تحرير مدنيين»: freeing people is not taking ground
             if kind == "territory" and _SHARE_OBJECT.match(obj):
                 continue  # «بسطت سيطرتها على 52% من مساحة ...» is a share, kept as a quantity
             if kind in ("territory", "siege_broken", "siege_imposed") and places and _UNNAMED_OBJECT.match(obj):
@@ -235,6 +241,8 @@ class FrameBuilder:
     def _resolve_agent(self, roles: Roles, kind: str,
                        state: DocState) -> tuple[ActorMention | None, ActorMention | None]:
         agent, patient = roles.agent, roles.patient
+        if agent is not None and agent.actor_id in _UNARMED and kind not in _UNARMED_TYPES:
+            agent = None  # civilians and protesters do not take towns, deploy or besiege
         if (agent is None or not is_named(agent)) and kind in _CARRY and state.last_agent is not None:
             agent = state.last_agent
         if agent is not None and not is_named(agent):
@@ -377,7 +385,7 @@ class FrameBuilder:
 def _place_key(p: PlaceMention | None) -> str | None:
     if p is None:
         return None
-    return p.place_id or re.sub(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?", "", p.surface)
+    return p.key if p.place_id else re.sub(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?", "", p.surface)
 
 
 def _fields(s: Siege) -> dict[str, object]:
