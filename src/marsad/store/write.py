@@ -193,30 +193,54 @@ def _near_duplicate(conn: Connection, sig: Signature) -> tuple[int, int, float] 
     return int(row_id), int(cluster or row_id), float(sims[best])
 
 
-def _canonical_for(conn: Connection, ev: Event, evidence: str) -> int | None:
-    key = match_key(ev)
-    if key is None:
-        return None
-    conn.lock_key(lock_id(key))
-    rows = conn.execute(
-        "SELECT ce.id, ce.type, COALESCE(e.evidence, '') FROM canonical_events ce "
-        "LEFT JOIN events e ON e.id = ce.first_event_id WHERE ce.match_key = ? ORDER BY ce.id", (key,))
-    for cid, ctype, cevidence in rows:
-        if same_event(ev.type, evidence, ctype, cevidence):
-            return int(cid)
-    return conn.insert("INSERT INTO canonical_events (match_key, type, actor1, actor2, date, place_key) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", (key, ev.type, ev.actor1, ev.actor2, ev.date, key.split("|")[1]))
+def _assign_canonical(conn: Connection, facts: list[FactRow]) -> tuple[list[int | None], list[int]]:
+    """The canonical event of each event row (``None`` for suppressed or unmatchable ones) and the ids of
+    canonical events created here. Few round trips: one lock statement, one lookup, one insert per new event."""
+    keys = [match_key(fr.event) if fr.event is not None and not fr.suppressed else None for fr in facts]
+    wanted = sorted({k for k in keys if k})
+    if not wanted:
+        return [None] * len(facts), []
+    conn.lock_keys([lock_id(k) for k in wanted])
+    marks = ", ".join("?" * len(wanted))
+    known: dict[str, list[tuple[int, str, str]]] = {}
+    for cid, key, ctype, cevidence in conn.execute(
+            "SELECT ce.id, ce.match_key, ce.type, COALESCE(e.evidence, '') FROM canonical_events ce "
+            f"LEFT JOIN events e ON e.id = ce.first_event_id WHERE ce.match_key IN ({marks}) ORDER BY ce.id", wanted):
+        known.setdefault(key, []).append((int(cid), ctype, cevidence))
+    out: list[int | None] = []
+    created: list[int] = []
+    for fr, key in zip(facts, keys, strict=True):
+        if key is None or fr.event is None:
+            out.append(None)
+            continue
+        ev = fr.event
+        cid = next((c for c, ctype, cev in known.get(key, ()) if same_event(ev.type, fr.evidence, ctype, cev)), None)
+        if cid is None:
+            cid = conn.insert("INSERT INTO canonical_events (match_key, type, actor1, actor2, date, place_key) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              (key, ev.type, ev.actor1, ev.actor2, ev.date, key.split("|")[1]))
+            known.setdefault(key, []).append((cid, ev.type, fr.evidence))
+            created.append(cid)
+        out.append(cid)
+    return out, created
 
 
 def refresh_canonical(conn: Connection, ids: Sequence[int]) -> None:
-    """Recount reports and distinct sources (near-duplicate clusters) of canonical events."""
-    for cid in sorted(set(ids)):
-        conn.execute(
-            "UPDATE canonical_events SET "
-            "n_reports = (SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id "
-            "             WHERE e.canonical_id = ? AND d.is_current = 1), "
-            "n_sources = (SELECT COUNT(DISTINCT d.cluster_id) FROM events e JOIN documents d ON d.id = e.document_id"
-            "             WHERE e.canonical_id = ? AND d.is_current = 1) WHERE id = ?", (cid, cid, cid))
+    """Recount reports and distinct sources (near-duplicate clusters) of canonical events; set the first
+    report of new ones."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    marks = ", ".join("?" * len(wanted))
+    conn.execute(
+        "UPDATE canonical_events SET "
+        "first_event_id = COALESCE(first_event_id, (SELECT MIN(e.id) FROM events e WHERE e.canonical_id = "
+        "canonical_events.id)), "
+        "n_reports = (SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id "
+        "             WHERE e.canonical_id = canonical_events.id AND d.is_current = 1), "
+        "n_sources = (SELECT COUNT(DISTINCT d.cluster_id) FROM events e JOIN documents d ON d.id = e.document_id"
+        "             WHERE e.canonical_id = canonical_events.id AND d.is_current = 1) "
+        f"WHERE id IN ({marks})", wanted)
 
 
 def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source: str | None) -> AddOutcome:
@@ -259,18 +283,14 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
                      [(b, h, row_id) for b, h in enumerate(prep.signature.bands)])
     conn.executemany("INSERT INTO mentions (document_id, kind, span_start, span_end, surface, value, record) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", [(row_id, *m) for m in prep.mentions])
-    by_table: dict[str, list[tuple[Any, ...]]] = {}
+    event_rows = [fr for fr in prep.facts if fr.table == "events"]
+    canon, _ = _assign_canonical(conn, event_rows)
+    n = len(FACT_COLUMNS) - 1  # the canonical id is the first extra column
+    by_table: dict[str, list[tuple[Any, ...]]] = {"events": [
+        (row_id, *fr.values[:n], cid, *fr.values[n + 1 :]) for fr, cid in zip(event_rows, canon, strict=True)]}
+    touched += [c for c in canon if c is not None]
     for fr in prep.facts:
-        if fr.table == "events":
-            cid = None if fr.event is None or fr.suppressed else _canonical_for(conn, fr.event, fr.evidence)
-            n = len(FACT_COLUMNS) - 1  # the canonical id is the first extra column
-            values = (row_id, *fr.values[:n], cid, *fr.values[n + 1 :])
-            eid = conn.insert(_insert_sql("events"), values)
-            if cid is not None:
-                conn.execute("UPDATE canonical_events SET first_event_id = ? WHERE id = ? AND first_event_id IS NULL",
-                             (eid, cid))
-                touched.append(cid)
-        else:
+        if fr.table != "events":
             by_table.setdefault(fr.table, []).append((row_id, *fr.values))
     for table, rows in by_table.items():
         conn.executemany(_insert_sql(table), rows)
