@@ -300,3 +300,41 @@ def test_parse_published_bad_values(value):
     with pytest.raises(MetadataWarning) as info:
         parse_published(value)
     assert info.value.code == "M150"
+
+
+# --- more shapes --------------------------------------------------------------------------------------------
+
+def test_cp1256_html_page(tmp_path):
+    html = (FIX / "page.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="windows-1256"')
+    path = tmp_path / "legacy.htm"
+    path.write_bytes(html.encode("cp1256"))
+    doc = one(read_sources([path]))
+    assert isinstance(doc, Document) and "شنت الطائرات الحربية الروسية" in doc.text
+
+
+def test_csv_with_bom_and_tsv(tmp_path):
+    csvf = tmp_path / "bom.csv"
+    csvf.write_bytes(codecs.BOM_UTF8 + ("id,text\nb1," + ARABIC + "\n").encode("utf-8"))
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("id\ttext\tpublished\nt1\t" + ARABIC + "\t2015-06-01\n", encoding="utf-8")
+    docs, rej = docs_and_rejections(read_sources([csvf, tsv]))
+    assert rej == [] and [d.id for d in docs] == ["b1", "t1"]
+    assert docs[1].published == dt.date(2015, 6, 1) and docs[0].text == ARABIC
+
+
+def test_json_articles_key_and_bad_text_types(tmp_path):
+    path = tmp_path / "wrapped.json"
+    path.write_text(json.dumps({"articles": [{"id": "w1", "text": ARABIC}, {"id": "w2", "text": 42}, "nope"]},
+                               ensure_ascii=False), encoding="utf-8")
+    docs, rej = docs_and_rejections(read_sources([path]))
+    assert [d.id for d in docs] == ["w1"]
+    assert [(r.doc_id, r.code) for r in rej] == [("w2", "M106"), (f"{path}:3", "M105")]
+
+
+def test_html_over_extraction_limit_rejected(tmp_path):
+    from marsad.ingest.web import MAX_HTML_BYTES
+
+    path = tmp_path / "huge.html"
+    path.write_text("<html><body><p>" + "ن" * (MAX_HTML_BYTES + 10) + "</p></body></html>", encoding="utf-8")
+    rej = one(read_sources([path]))
+    assert isinstance(rej, Rejection) and rej.code == "M104" and "article extraction" in rej.reason

@@ -13,7 +13,7 @@ from typing import Any
 from marsad.ingest.base import Item, Rejection, make_document
 
 #: HTML larger than this is refused before parsing (trafilatura builds a full tree).
-MAX_HTML_BYTES = 8_000_000
+MAX_HTML_BYTES = 5_000_000
 
 
 def html_item(html: str, *, source: str, doc_id: str, url: str | None = None) -> Item:

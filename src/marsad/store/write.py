@@ -247,14 +247,15 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
     """Write one prepared document. The caller holds the transaction."""
     doc = prep.result.document
     chash = doc.content_hash
-    dup = conn.execute("SELECT id, revision, cluster_id FROM documents WHERE content_hash = ?", (chash,))
+    revision_key = f"url:{doc.url}" if doc.url else f"id:{doc.id}"
+    found = conn.execute("SELECT id, revision, cluster_id, content_hash FROM documents WHERE content_hash = ? "
+                         "OR (revision_key = ? AND is_current = 1) ORDER BY revision DESC", (chash, revision_key))
+    dup = [r for r in found if r[3] == chash]
     if dup:
-        row_id, revision, cluster = dup[0]
+        row_id, revision, cluster = dup[0][:3]
         conn.execute("UPDATE failures SET resolved = 1 WHERE doc_key = ? AND resolved = 0", (doc.id,))
         return AddOutcome("duplicate", doc.id, int(row_id), int(revision), cluster_id=cluster)
-    revision_key = f"url:{doc.url}" if doc.url else f"id:{doc.id}"
-    prev = conn.execute("SELECT id, revision, cluster_id FROM documents WHERE revision_key = ? AND is_current = 1 "
-                        "ORDER BY revision DESC", (revision_key,))
+    prev = found
     touched: list[int] = []
     revision, supersedes = 1, None
     if prev:
