@@ -10,7 +10,7 @@ from marsad.events.frames import DocState, FrameBuilder
 from marsad.events.lexicon import ModalityLexicon, TriggerLexicon, TriggerMatch
 from marsad.events.quantities import QuantityBuilder
 from marsad.events.roles import is_named
-from marsad.model import ExtractionResult, Quantity
+from marsad.model import ExtractionResult, Quantity, Sentence
 from marsad.recognize.base import Analysis
 from marsad.settings import Settings
 from marsad.version import EXTRACTOR_VERSION
@@ -35,6 +35,7 @@ class EventExtractor:
         quantities: list[Quantity] = []
         suppressed_q: list[Quantity] = []
         mi = 0
+        per_view: list[list[TriggerMatch]] = []
         for view in views:
             fs, fe = f.to_folded(view.span.start), f.to_folded(view.span.end)
             while mi < len(all_matches) and all_matches[mi].start < fs:
@@ -44,10 +45,23 @@ class EventExtractor:
             while j < len(all_matches) and all_matches[j].start < fe:
                 matches.append(all_matches[j])
                 j += 1
+            per_view.append(matches)
+        # Headlines and summary bullets restate the body: read the body first, so that an event keeps the
+        # evidence of the body sentence that reports it, and the lead only adds what the body lacks.
+        leads = lead_sentences(analysis.text, [v.sentence for v in views])
+        order = [i for i in range(len(views)) if i not in leads] + sorted(leads)
+        for i in order:
+            view, matches = views[i], per_view[i]
             if view.sentence.chrome:
                 continue
+            if i in leads and state.last_agent is not None and i == order[len(order) - len(leads)]:
+                state.last_agent = None
             if matches:
                 self.frames.sentence(view, matches, state)
+        for view in views:
+            if view.sentence.chrome:
+                continue
+            fs, fe = f.to_folded(view.span.start), f.to_folded(view.span.end)
             if view.quantities:
                 cues = self.modality.find(f.text, fs, fe)
                 for q in view.quantities:
@@ -67,6 +81,35 @@ class EventExtractor:
             places=analysis.places, times=analysis.times, events=tuple(state.events),
             control=tuple(state.control), sieges=tuple(state.sieges), quantities=_dedupe(quantities),
             suppressed=suppressed, warnings=analysis.warnings, actor_ids=tuple(actor_ids))
+
+
+_TERMINAL = ".!?؟:…\"»”)"
+
+
+def lead_sentences(text: str, sentences: list[Sentence]) -> set[int]:
+    """Indexes of lead sentences: a title (the first line, unpunctuated and short) and «ملخص» bullets."""
+    leads: set[int] = set()
+    body = [i for i, s in enumerate(sentences) if not s.chrome]
+    if body:
+        first = sentences[body[0]]
+        line_end = text.find("\n", first.span.start)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[first.span.start : line_end].strip()
+        if line and line[-1] not in _TERMINAL and len(line) < 200 and first.span.end <= line_end and len(body) > 1:
+            leads.add(body[0])
+    m = text.find("ملخص")
+    if m >= 0:
+        for i, s in enumerate(sentences):
+            if s.span.start > m and s.span.start - m < 800:
+                prefix = text[text.rfind("\n", 0, s.span.start) + 1 : s.span.start].strip()
+                if prefix.startswith(("-", "•", "*")):
+                    leads.add(i)
+                elif leads and i > min(leads) + 1 and not prefix:
+                    break
+    # a lead repeated word for word in the body is read where it first stands (quoted evidence is found there)
+    return {i for i in leads
+            if text.find(text[sentences[i].span.start : sentences[i].span.end].rstrip(".،, "),
+                         sentences[i].span.end) < 0}
 
 
 def _dedupe(qs: list[Quantity]) -> tuple[Quantity, ...]:

@@ -33,6 +33,7 @@ _SINCE = re.compile(r"^\s*(?:\S+\s+){0,2}منذ")
 _LIST_LEAD = re.compile(r"^(?:و)?(?:قري|بلدات|بلدتي|قريتي|مدن|مدينتي|احياء|حيي|مناطق|مواقع|هي|هما|هم|منها|"
                         r"المتمثله|تشمل|تضم)\b")
 _BESIEGER_BEFORE = re.compile(r"(?:ضربه|ضربها|فرضه|فرضها|يفرضه|يفرضها|فرض|يفرض|من\s+قبل|يحاصر|حاصره|تحاصره)\s*$")
+_MAP_WORDS = re.compile(r"(?:نسبه|نسب|مساحه|مناطق|خريطه|خارطه|نفوذ|خطوط)\s*$")
 _LOCATED = frozenset({"armed_clash", "air_drone_strike", "shelling_artillery_missile"})
 _LOCATIVE = re.compile(r"(?:في|ب\S*|علي\s+محاور|قرب|محيط|داخل|استهدف\S*|قصف\S*)\s*$")
 
@@ -101,14 +102,21 @@ class FrameBuilder:
                 patients.add(roles.patient.span.start)
             places = find_places(view, trig, rule, region_end=region_end)
             kind = rule.type
+            own = view.gap(trig.start, trig.end).lstrip("وف")
+            if rule.voice in ("active", "object") and own.startswith("ال") and not rule.pattern_article:
+                continue  # «التدخل» is not «تدخل»: verbs never take the article
+            if kind == "territory" and own.startswith("لل"):
+                modality = "future"  # «هجوماً للسيطرة على»: an aim, not a capture
             obj = view.gap(trig.end, places[0].span.start) if places else view.gap(trig.end, region_end)
-            lead = view.gap(max(view.span.start, trig.start - 12), trig.start)
-            if kind == "territory" and (_WAS.search(lead) or _SINCE.match(obj)) and \
-                    view.gap(trig.start, trig.end).lstrip("وف")[:1] in ("ي", "ت"):
+            lead = view.gap(max(view.span.start, trig.start - 30), trig.start)
+            if kind == "territory" and (_WAS.search(lead) or _SINCE.match(obj)) and "سيطر" in own and \
+                    own[:1] in ("ي", "ت"):
                 continue  # «كانت قسد تسيطر على», «يسيطر التنظيم منذ 2014 على»: a standing state, not an event
             if kind == "territory" and any(a.actor_id in _UNARMED and 0 <= a.span.start - trig.end <= 3
                                            for a in view.actors):
                 continue  # «تحرير مدنيين»: freeing people is not taking ground
+            if kind == "territory" and rule.voice == "noun" and _MAP_WORDS.search(lead):
+                continue  # «نسبة سيطرة», «مناطق سيطرة», «خريطة السيطرة»: a share or a map, not a capture
             if kind == "territory" and _SHARE_OBJECT.match(obj):
                 continue  # «بسطت سيطرتها على 52% من مساحة ...» is a share, kept as a quantity
             if kind in ("territory", "siege_broken", "siege_imposed") and places and _UNNAMED_OBJECT.match(obj):
@@ -155,7 +163,7 @@ class FrameBuilder:
                 kind = self._territory_type(agent.actor_id)
                 if rule.control == "transfer":
                     kind = "non_violent_transfer_of_territory"
-            if rule.control == "deploy" and handover:
+            if rule.control in ("deploy", "advance") and handover and m.rule.voice == "active":
                 kind = "non_violent_transfer_of_territory"
             if kind in ("peaceful_protest",):
                 patient, agent = None, self._protesters(view, trig)
@@ -172,6 +180,8 @@ class FrameBuilder:
                 self._sieges(view, state, roles, places, "lifted_by_deal", trig, modality)
                 continue
             if kind == "agreement":
+                if patient is None and state.agreement_pairs:
+                    continue  # «إعلان الاتفاق» refers back to the agreement already coded
                 pair = (agent.actor_id, patient.actor_id if patient else None)
                 if pair in state.agreement_pairs or (pair[1], pair[0]) in state.agreement_pairs:
                     continue
@@ -191,8 +201,13 @@ class FrameBuilder:
             if rule.siege in ("broken", "imposed"):
                 self._sieges(view, state, roles if rule.siege == "imposed" else Roles(patient, agent), places,
                              rule.siege, trig, modality)
-            if modality == "asserted" and is_named(agent):
+            if modality == "asserted" and is_named(agent) and agent.actor_id not in _UNARMED:
                 state.last_agent = agent
+        # a second trigger of the same capture («استعاد النظام السيطرة على X») leaves a placeless twin
+        placed = {(e.type, e.actor1) for e in state.events if e.place is not None
+                  and e.provenance.sentence.start == view.span.start}
+        state.events = [e for e in state.events if not (e.place is None and e.provenance.sentence.start ==
+                        view.span.start and (e.type, e.actor1) in placed and "territory" in e.type)]
         # «ناهيك عن A وB»: more places under the same control statement
         if last_control is not None:
             base = f.to_folded(last_control[2])

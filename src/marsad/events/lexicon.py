@@ -29,6 +29,7 @@ class TriggerRule:
     siege: str
     voice: str
     note: str
+    pattern_article: bool = False  # the pattern itself starts with the article (ال)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class TriggerLexicon:
             except re.error as exc:
                 raise DataFileError(f"triggers.tsv row {i + 1}: bad pattern: {exc}", value=row["pattern"]) from exc
             rules.append(TriggerRule(i, row["type"], row.get("control", ""), row.get("siege", ""),
-                                     row.get("voice", "") or "noun", row.get("note", "")))
+                                     row.get("voice", "") or "noun", row.get("note", ""),
+                                     pattern_article=pat.startswith(("ال", "(?:ال)")) or "القبض" in pat))
             alts.append(f"(?P<r{i}>{pat})")
         regex = re.compile(_CLITIC + "(?:" + "|".join(alts) + ")")
         return cls(rules=tuple(rules), regex=regex, version=table.header["version"])

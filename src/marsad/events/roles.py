@@ -26,6 +26,8 @@ _BY = re.compile(r"^\s*(?:من\s+قبل|من\s+جانب|علي\s+يد|من|بي�
 _PREP_ANY = re.compile(r"(?:^|\s)(?:و|ف)?(?:علي|الي|من|عن|ضد|مع|حساب|قبل|لصالح|بحق|في|امام|تجاه|جبهات|مواقع)(?:\s|$)")
 _SUPPORT = re.compile(r"(?:بدعم|بمسانده|بمؤازره|المدعوم|المدعومه|المدعمه|مدعوما|مدعومه|بمشاركه|بالتعاون\s+مع|"
                       r"بغطاء|باسناد|واستعان|استعان|بقوات)[^.]{0,30}$")
+_PARTITIVE = re.compile(r"(?:وحدات|عناصر|مقاتلو|مقاتلي|ارتال|رتل|دوريه|دوريات|مجموعه|مجموعات|كتيبه|قوه|قوات|"
+                        r"جنود)\s+من\s*$")
 _REL_START = re.compile(r"^\s*(?:التي|الذي|اللتين|اللذين|الذين)\b")
 
 
@@ -42,7 +44,7 @@ def _prepositional(view: SentenceView, a: ActorMention) -> bool:
     if surface[:1] in ("ب", "ل") or surface[:2] in ("وب", "ول", "فب", "فل"):
         return True
     before = view.gap(max(view.span.start, a.span.start - 14), a.span.start)
-    if _PREP_END.search(before):
+    if _PREP_END.search(before) and not _PARTITIVE.search(before):
         return True
     # a supporter («بدعم جوي روسي», «المدعوم بقوات من حزب الله») is not the agent
     return bool(_SUPPORT.search(view.gap(max(view.span.start, a.span.start - 40), a.span.start)))
