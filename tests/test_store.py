@@ -187,6 +187,10 @@ def test_event_filters(store):
     assert ids(doc_id="z") == ["z"]
     assert ids(limit=1) == ["a"] and ids(limit=1, offset=1) == ["z"] and ids(limit=None, offset=1) == ["z"]
     assert store.count_events(EventFilter(date_from="2019")) == 2
+    assert ids(actor=("islamic_state", "syria_government_assad")) == ["a", "z"]
+    assert ids(type=("armed_clash", "siege_imposed")) == ["z"] and ids(governorate=("Idlib", "Raqqa")) == ["a"]
+    assert [e.doc_id for e in store.events(EventFilter(newest_first=True))] == ["z", "a"]
+    assert store.date_range() == ("2019-08-13", "2020-01-09")
 
 
 def test_failures_upsert_list_and_resolve(store):
@@ -220,6 +224,7 @@ def test_documents_listing_and_document_facts(store):
 
 
 def test_revision_changes_with_data(store):
+    assert store.date_range() == (None, None)
     r0 = store.revision()
     store.add(simple_result("a", T1))
     r1 = store.revision()

@@ -29,12 +29,14 @@ Writing (each call is one transaction; a process killed mid-batch loses at most 
 
 Reading (frozen records, facts rebuilt with the model's ``from_dict``; superseded revisions are hidden):
 
-* ``events(EventFilter(...)) -> list[StoredEvent]``, ``count_events(filter)``, ``event(fact_id)``;
+* ``events(EventFilter(...)) -> list[StoredEvent]``, ``count_events(filter)``, ``event(fact_id)``, ``date_range()``;
   ``StoredEvent(id, event, doc_id, outlet, published, canonical_id, sources, url, evidence, sentence, added)``.
   Filters: ``date_from``/``date_to`` (inclusive ISO prefixes; the event date, else the publication date),
-  ``actor`` (actor1 or actor2), ``type``, ``governorate``, ``place`` (id, English name or surface),
+  ``actor`` (actor1 or actor2), ``type``, ``governorate`` (each one value or a tuple of values),
+  ``place`` (id, English name or surface),
   ``min_sources``, ``bbox=(west, south, east, north)``, ``text`` (folded substring of the evidence sentence),
-  ``doc_id``, ``distinct`` (one report per canonical event), ``include_suppressed``, ``limit``/``offset``.
+  ``doc_id``, ``distinct`` (one report per canonical event), ``include_suppressed``, ``newest_first``,
+  ``limit``/``offset`` (``limit=None``: all).
 * ``control_facts(FactFilter)``, ``sieges(...)``, ``quantities(...)``, ``claims(...)`` → ``StoredControl`` /
   ``StoredSiege`` / ``StoredQuantity`` / ``StoredClaim`` = ``(fact, FactContext)``; claims are the
   share-of-territory and area figures of each outlet.
@@ -156,6 +158,11 @@ class Store:
     def count_events(self, filter: EventFilter | None = None) -> int:
         with self._lock:
             return query.count_events(self._conn, filter or EventFilter())
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        """The first and last event dates (ISO), or ``(None, None)`` for an empty store."""
+        with self._lock:
+            return query.date_range(self._conn)
 
     def event(self, fact_id: str) -> StoredEvent | None:
         with self._lock:

@@ -52,6 +52,13 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A filter value as a tuple: ``None`` → (), ``"x"`` → ("x",)."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _like(text: str) -> str:
     q = fold_text(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{q}%"
@@ -73,13 +80,16 @@ def _common_where(alias: str, f: EventFilter | FactFilter, where: list[str], par
     if f.date_to:
         where.append(f"{date} <= ?")
         params.append(f.date_to + "~")  # "~" sorts after digits and "-": an inclusive prefix bound
-    if f.actor:
+    actors = _values(f.actor)
+    if actors:
         cols = ACTOR_COLUMNS[table]
-        where.append("(" + " OR ".join(f"{alias}.{c} = ?" for c in cols) + ")")
-        params += [f.actor] * len(cols)
-    if f.governorate:
-        where.append(f"LOWER({alias}.governorate) = LOWER(?)")
-        params.append(f.governorate)
+        marks = ", ".join("?" * len(actors))
+        where.append("(" + " OR ".join(f"{alias}.{c} IN ({marks})" for c in cols) + ")")
+        params += list(actors) * len(cols)
+    govs = _values(f.governorate)
+    if govs:
+        where.append(f"LOWER({alias}.governorate) IN ({', '.join('?' * len(govs))})")
+        params += [g.lower() for g in govs]
     if f.place:
         where.append(f"({alias}.place_id = ? OR LOWER({alias}.place_name) = LOWER(?) OR {alias}.place_surface = ?)")
         params += [f.place, f.place, f.place]
@@ -101,9 +111,10 @@ def _event_sql(f: EventFilter, select: str) -> tuple[str, list[Any]]:
     where = ["d.is_current = 1"]
     params: list[Any] = []
     _common_where("e", f, where, params, table="events")
-    if f.type:
-        where.append("e.type = ?")
-        params.append(f.type)
+    types = _values(f.type)
+    if types:
+        where.append(f"e.type IN ({', '.join('?' * len(types))})")
+        params += list(types)
     if f.min_sources > 1:
         where.append("COALESCE(ce.n_sources, 1) >= ?")
         params.append(int(f.min_sources))
@@ -118,10 +129,19 @@ def _event_sql(f: EventFilter, select: str) -> tuple[str, list[Any]]:
 def events(conn: Connection, f: EventFilter) -> list[StoredEvent]:
     sql, params = _event_sql(f, "e.fact_key, e.record, d.doc_id, d.outlet, d.published, e.canonical_id, "
                                 "COALESCE(ce.n_sources, 1), d.url, e.evidence, e.sentence, d.ingested_unix")
-    sql, params = _page(sql + " ORDER BY COALESCE(e.date, d.published), e.id", params, f.limit, f.offset)
+    order = " DESC" if f.newest_first else ""
+    sql, params = _page(sql + f" ORDER BY COALESCE(e.date, d.published){order}, e.id{order}", params, f.limit,
+                        f.offset)
     return [StoredEvent(id=r[0], event=Event.from_dict(json.loads(r[1])), doc_id=r[2], outlet=r[3],
                         published=_date(r[4]), canonical_id=r[5], sources=int(r[6]), url=r[7], evidence=r[8],
                         sentence=r[9], added=int(r[10])) for r in conn.execute(sql, params)]
+
+
+def date_range(conn: Connection) -> tuple[str | None, str | None]:
+    """The first and last event dates (the event's date, else its document's publication date)."""
+    sql, params = _event_sql(EventFilter(), "MIN(COALESCE(e.date, d.published)), MAX(COALESCE(e.date, d.published))")
+    lo, hi = conn.execute(sql, params)[0]
+    return lo, hi
 
 
 def count_events(conn: Connection, f: EventFilter) -> int:

@@ -166,7 +166,8 @@ class StoreStats(Record):
 class EventFilter:
     """Filters for ``Store.events``. Dates are inclusive ISO prefixes (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``).
 
-    ``actor`` matches actor1 or actor2; ``place`` the place id, English name or Arabic surface; ``bbox`` is
+    ``actor``, ``type`` and ``governorate`` take one value or a tuple of values (any of them); ``actor``
+    matches actor1 or actor2; ``place`` the place id, English name or Arabic surface; ``bbox`` is
     ``(west, south, east, north)``; ``text`` a folded substring of the evidence sentence; ``distinct`` keeps
     one report (the first stored) per canonical event; ``include_suppressed`` adds hypothetical, negated …
     statements; superseded revisions are never returned.
@@ -174,9 +175,9 @@ class EventFilter:
 
     date_from: str | None = None
     date_to: str | None = None
-    actor: str | None = None
-    type: str | None = None
-    governorate: str | None = None
+    actor: str | tuple[str, ...] | None = None
+    type: str | tuple[str, ...] | None = None
+    governorate: str | tuple[str, ...] | None = None
     place: str | None = None
     min_sources: int = 1
     bbox: BBox | None = None
@@ -184,6 +185,7 @@ class EventFilter:
     doc_id: str | None = None
     distinct: bool = False
     include_suppressed: bool = False
+    newest_first: bool = False
     limit: int | None = 1000
     offset: int = 0
 
@@ -196,8 +198,8 @@ class FactFilter:
 
     date_from: str | None = None
     date_to: str | None = None
-    actor: str | None = None
-    governorate: str | None = None
+    actor: str | tuple[str, ...] | None = None
+    governorate: str | tuple[str, ...] | None = None
     place: str | None = None
     bbox: BBox | None = None
     text: str | None = None
