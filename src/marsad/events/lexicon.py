@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.errors import DataFileError
+from marsad.events.prefilter import WordIndex
 from marsad.normalize.fold import default_charmap
 from marsad.recognize.lexicon import load_table
 
@@ -42,7 +43,7 @@ class TriggerMatch:
 @dataclass(frozen=True)
 class TriggerLexicon:
     rules: tuple[TriggerRule, ...]
-    regex: re.Pattern[str]
+    index: WordIndex
     version: str
 
     @classmethod
@@ -59,17 +60,14 @@ class TriggerLexicon:
             rules.append(TriggerRule(i, row["type"], row.get("control", ""), row.get("siege", ""),
                                      row.get("voice", "") or "noun", row.get("note", ""),
                                      pattern_article=pat.startswith(("ال", "(?:ال)")) or "القبض" in pat))
-            alts.append(f"(?P<r{i}>{pat})")
-        regex = re.compile(_CLITIC + "(?:" + "|".join(alts) + ")")
-        return cls(rules=tuple(rules), regex=regex, version=table.header["version"])
+            alts.append(pat)
+        index = WordIndex.build(alts, clitic=_CLITIC)
+        return cls(rules=tuple(rules), index=index, version=table.header["version"])
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[TriggerMatch]:
-        for m in self.regex.finditer(text, start, len(text) if end is None else end):
-            name = m.lastgroup
-            if name is None:
-                continue
-            rule = self.rules[int(name[1:])]
-            yield TriggerMatch(rule, m.start(), m.end())
+        """Non-overlapping trigger matches; where several rules match at one word, the earliest row wins."""
+        for i, m in self.index.finditer(text, start, end):
+            yield TriggerMatch(self.rules[i], m.start(), m.end())
 
 
 @dataclass(frozen=True)

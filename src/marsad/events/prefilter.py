@@ -1,0 +1,140 @@
+"""A word-level index over many regular expressions, so each word is tried only against the rules that can
+start there.
+
+A large alternation with an optional clitic prefix («و» «ف» «ب» «ل» «ك» «ال») makes Python's ``re`` retry every
+branch under every clitic combination at every word start. Instead, each rule's possible first letters are
+read off its parsed pattern once (``possible_prefixes``); at run time the clitics are stripped from each word
+and only the rules indexed under the word's first letters are matched, in priority order.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as C
+import re._parser as P
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_MAX_SET = 4000
+_WORD = re.compile(r"\w+")
+
+
+def _prefixes(seq: list[tuple[object, object]], n: int) -> set[str]:
+    """Strings (up to ``n`` characters) a match of ``seq`` can start with; a shorter string ends in a wildcard."""
+    if n == 0 or not seq:
+        return {""}
+    op, av = seq[0]
+    rest = seq[1:]
+    out: set[str]
+    if op is C.LITERAL:
+        out = {chr(av) + s for s in _prefixes(rest, n - 1)}  # type: ignore[call-overload]
+    elif op is C.IN:
+        chars = [chr(v) for o, v in av if o is C.LITERAL]  # type: ignore[attr-defined]
+        if len(chars) != len(av):  # type: ignore[arg-type]
+            return {""}
+        tails = _prefixes(rest, n - 1)
+        out = {c + s for c in chars for s in tails}
+    elif op is C.BRANCH:
+        out = set()
+        for branch in av[1]:  # type: ignore[index]
+            out |= _prefixes(list(branch) + rest, n)
+    elif op is C.SUBPATTERN:
+        out = _prefixes(list(av[3]) + rest, n)  # type: ignore[index]
+    elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, sub = av  # type: ignore[misc]
+        if lo == 0 and list(sub) == [(C.IN, [(C.CATEGORY, C.CATEGORY_SPACE)])]:
+            return _prefixes(rest, n)  # optional spaces: matches start at words, so they are transparent
+        once = _prefixes(list(sub) + rest, n) if hi == 1 else _prefixes(list(sub), n)
+        out = once | (_prefixes(rest, n) if lo == 0 else set())
+    elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        out = _prefixes(rest, n)
+    else:  # ANY, CATEGORY, NOT_LITERAL, group references: anything can follow
+        return {""}
+    return out if len(out) <= _MAX_SET else {""}
+
+
+def possible_prefixes(pattern: str, n: int = 3) -> set[str]:
+    return _prefixes(list(P.parse(pattern).data), n)
+
+
+@dataclass(frozen=True)
+class WordIndex:
+    """Rules indexed by the first 1..3 letters they can start with; ``always`` holds rules that can start anywhere."""
+
+    patterns: tuple[re.Pattern[str], ...]
+    index: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]
+    clitics: re.Pattern[str]
+
+    @classmethod
+    def build(cls, patterns: list[str], *, clitic: str) -> WordIndex:
+        index: dict[str, set[int]] = {}
+        always: list[int] = []
+        for i, pat in enumerate(patterns):
+            prefs = possible_prefixes(pat)
+            if "" in prefs:
+                always.append(i)
+                continue
+            for p in prefs:
+                index.setdefault(p, set()).add(i)
+        return cls(patterns=tuple(re.compile(clitic + "(?:" + p + ")") for p in patterns),
+                   index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always),
+                   clitics=re.compile(r"(?:و|ف)?(?:ب|ل|ك)?(?:ال|ل)?"))
+
+    cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = {k: getattr(self, k) for k in ("patterns", "index", "always", "clitics")}
+        state["cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for k, v in state.items():
+            object.__setattr__(self, k, v)
+
+    def _candidates(self, word: str) -> tuple[int, ...]:
+        hit = self.cache.get(word)
+        if hit is not None:
+            return hit
+        if len(self.cache) > 100_000:  # bounded memo of words already seen
+            self.cache.clear()
+        found = self._compute(word)
+        self.cache[word] = found
+        return found
+
+    def _compute(self, word: str) -> tuple[int, ...]:
+        found: set[int] = set(self.always)
+        variants = {word}
+        for a in ("", "و", "ف"):
+            if a and not word.startswith(a):
+                continue
+            w1 = word[len(a):]
+            for b in ("", "ب", "ل", "ك"):
+                if b and not w1.startswith(b):
+                    continue
+                w2 = w1[len(b):]
+                for c in ("", "ال", "ل"):
+                    if c and not w2.startswith(c):
+                        continue
+                    variants.add(w2[len(c):])
+        index = self.index
+        for v in variants:
+            for k in (v[:3], v[:2], v[:1]):
+                hit = index.get(k)
+                if hit:
+                    found.update(hit)
+        return tuple(sorted(found))
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, re.Match[str]]]:
+        """Non-overlapping matches at word starts; at each word the first rule (in order) that matches wins."""
+        end = len(text) if end is None else end
+        pos = start
+        for w in _WORD.finditer(text, start, end):
+            if w.start() < pos:
+                continue
+            for i in self._candidates(w.group()):
+                m = self.patterns[i].match(text, w.start(), end)
+                if m:
+                    yield i, m
+                    pos = m.end()
+                    break
