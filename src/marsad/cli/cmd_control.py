@@ -159,17 +159,19 @@ def _dump(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=1, default=str))
 
 
-def _method(svc: Any) -> dict[str, Any]:
-    tl = svc.timeline
+def _method(svc: Any, *, light: bool = False) -> dict[str, Any]:
+    """The method block. ``light``: from the share index only (no need to load the whole timeline)."""
+    src = svc.share_index if light else svc.timeline
+    rule = svc.settings.rule
     default = svc.settings.default_date
-    return {"reconciliation": tl.rule.describe(), "rule": tl.rule.to_dict(), "store_revision": tl.revision,
-            "facts_used": tl.stats.used, "facts_undated": tl.stats.undated, "facts_unplaced": tl.stats.unplaced,
+    return {"reconciliation": rule.describe(), "rule": rule.to_dict(), "store_revision": src.revision,
+            "facts_used": src.stats.used, "facts_undated": src.stats.undated, "facts_unplaced": src.stats.unplaced,
             "default_date": default.isoformat() if default else None,
             "baselines": [b.name for b in svc.baselines]}
 
 
-def _method_text(svc: Any) -> str:
-    m = _method(svc)
+def _method_text(svc: Any, *, light: bool = False) -> str:
+    m = _method(svc, light=light)
     dated = (f"; undated documents' facts dated {m['default_date']} (--default-date)" if m["default_date"]
              else "")
     return (f"method: {m['reconciliation']}\n  facts: {m['facts_used']} used, {m['facts_undated']} undated, "
@@ -187,7 +189,7 @@ def run_share(args: argparse.Namespace) -> int:
     res = svc.shares(day, metric=args.metric, blocs=_blocs(args))
     if args.json:
         out = res.to_dict()
-        out["method"]["facts"] = _method(svc)
+        out["method"]["facts"] = _method(svc, light=True)
         _dump(out)
         return 0
     if args.by_actor:
@@ -197,7 +199,7 @@ def run_share(args: argparse.Namespace) -> int:
         print("\n" + res.to_text().split("\n\n", 1)[1])
     else:
         print(res.to_text())
-    print(_method_text(svc))
+    print(_method_text(svc, light=True))
     return 0
 
 
@@ -279,7 +281,7 @@ def run_claims_check(args: argparse.Namespace) -> int:
     report = svc.claims(_blocs(args), fallback=_day(args.date))
     if args.json:
         out = report.to_dict()
-        out["facts"] = _method(svc)
+        out["facts"] = _method(svc, light=True)
         _dump(out)
         return 0
     if not report.checks:
@@ -301,7 +303,7 @@ def run_claims_check(args: argparse.Namespace) -> int:
     if report.method:
         print("method:")
         print("\n".join(f"  {x}" for x in report.method))
-    print(_method_text(svc))
+    print(_method_text(svc, light=True))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +63,11 @@ def render_png(index: ShareIndex, result: ShareResult, blocs: Blocs, path: Path,
     """Draw the map with matplotlib's Agg backend (no display needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    from matplotlib.patches import Polygon as MplPolygon
+    from matplotlib.patches import Patch, PathPatch
+    from matplotlib.path import Path as MplPath
 
     geoms = bloc_geometries(index, result.date, blocs, precedence=precedence)
-    fig = Figure(figsize=(9, 7.5), dpi=110)
+    fig = Figure(figsize=(9, 8.5), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     handles = []
@@ -77,8 +78,9 @@ def render_png(index: ShareIndex, result: ShareResult, blocs: Blocs, path: Path,
             for poly in getattr(g, "geoms", [g]):
                 if poly.geom_type != "Polygon":
                     continue
-                ax.add_patch(MplPolygon(np.asarray(poly.exterior.coords), closed=True, facecolor=colour,
-                                        edgecolor="white", linewidth=0.3))
+                rings = [MplPath(np.asarray(r.coords), closed=True) for r in (poly.exterior, *poly.interiors)]
+                ax.add_patch(PathPatch(MplPath.make_compound_path(*rings), facecolor=colour, edgecolor="white",
+                                       linewidth=0.3))
         handles.append(Patch(facecolor=colour, edgecolor="#555555", label=f"{row.label}: {row.percent:.1f}%"))
     minx, miny, maxx, maxy = shapely.union_all(list(index.model.atoms)).bounds
     ax.set_xlim(minx - 0.1, maxx + 0.1)
@@ -87,9 +89,11 @@ def render_png(index: ShareIndex, result: ShareResult, blocs: Blocs, path: Path,
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"Control of Syria on {result.date.isoformat()} ({result.metric} area)")
-    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
-    fig.text(0.01, 0.01, f"{result.intervals} control intervals from {result.sources} sources; "
-             f"denominator {result.denominator_km2:,.0f} km²; {result.method.rule[:110]}…", fontsize=6)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=8,
+              frameon=False)
+    note = (f"{result.intervals} control intervals from {result.sources} sources; denominator "
+            f"{result.denominator_km2:,.0f} km²; {result.method.rule}")
+    fig.text(0.01, 0.01, "\n".join(textwrap.wrap(note, 190)), fontsize=6)
     fig.savefig(str(path))
 
 

@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from marsad.control.area import AreaModel, GeoContext
 from marsad.control.blocs import Blocs
 from marsad.control.records import TIER
-from marsad.control.timeline import Timeline
+from marsad.control.timeline import ObservationStats, Timeline
 from marsad.model.base import Record
 
 Metric = Literal["total", "populated"]
@@ -142,6 +142,7 @@ class ShareIndex:
     units_unlocated: tuple[str, ...]
     rule: str
     revision: str = ""
+    stats: ObservationStats = field(default_factory=ObservationStats)
     _actor_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def atom_holders(self, day: dt.date, *, precedence: Precedence = "recent") -> tuple[np.ndarray, np.ndarray]:
@@ -296,4 +297,5 @@ def build_share_index(timeline: Timeline, model: AreaModel, *, geo: GeoContext |
             cand_unit[a, j] = u
             cand_tier[a, j] = t
     return ShareIndex(model, unit_ids, actors, iv_unit, iv_start, iv_end, iv_actor, iv_src_ptr, iv_src_ids, cand_unit,
-                      cand_tier, unit_tier, tuple(unlocated), timeline.rule.describe(), timeline.revision, aidx)
+                      cand_tier, unit_tier, tuple(unlocated), timeline.rule.describe(), timeline.revision,
+                      timeline.stats, aidx)
