@@ -14,12 +14,13 @@ import re._constants as C
 import re._parser as P
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 _MAX_SET = 4000
 _WORD = re.compile(r"\w+")
 
 
-def _prefixes(seq: list[tuple[object, object]], n: int) -> set[str]:
+def _prefixes(seq: list[tuple[Any, Any]], n: int) -> set[str]:
     """Strings (up to ``n`` characters) a match of ``seq`` can start with; a shorter string ends in a wildcard."""
     if n == 0 or not seq:
         return {""}
@@ -27,21 +28,21 @@ def _prefixes(seq: list[tuple[object, object]], n: int) -> set[str]:
     rest = seq[1:]
     out: set[str]
     if op is C.LITERAL:
-        out = {chr(av) + s for s in _prefixes(rest, n - 1)}  # type: ignore[call-overload]
+        out = {chr(av) + s for s in _prefixes(rest, n - 1)}
     elif op is C.IN:
-        chars = [chr(v) for o, v in av if o is C.LITERAL]  # type: ignore[attr-defined]
-        if len(chars) != len(av):  # type: ignore[arg-type]
+        chars = [chr(v) for o, v in av if o is C.LITERAL]
+        if len(chars) != len(av):
             return {""}
         tails = _prefixes(rest, n - 1)
         out = {c + s for c in chars for s in tails}
     elif op is C.BRANCH:
         out = set()
-        for branch in av[1]:  # type: ignore[index]
+        for branch in av[1]:
             out |= _prefixes(list(branch) + rest, n)
     elif op is C.SUBPATTERN:
-        out = _prefixes(list(av[3]) + rest, n)  # type: ignore[index]
+        out = _prefixes(list(av[3]) + rest, n)
     elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        lo, hi, sub = av  # type: ignore[misc]
+        lo, hi, sub = av
         if lo == 0 and list(sub) == [(C.IN, [(C.CATEGORY, C.CATEGORY_SPACE)])]:
             return _prefixes(rest, n)  # optional spaces: matches start at words, so they are transparent
         once = _prefixes(list(sub) + rest, n) if hi == 1 else _prefixes(list(sub), n)
