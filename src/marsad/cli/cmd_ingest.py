@@ -42,6 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-recursive", action="store_true", help="do not descend into sub-folders")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--default-date", help="reference date (YYYY-MM-DD) for undated documents")
+    from marsad.pipeline.engines import add_engine_arguments
+
+    add_engine_arguments(p)
     p.set_defaults(func=run_ingest)
 
     p = sub.add_parser("events", help="list stored events", description="List stored events (one line each, or "
@@ -124,16 +127,25 @@ def _finish(summary: Any, *, as_json: bool) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from marsad.ingest.fetch import FetchOptions
     from marsad.ingest.run import ingest
+    from marsad.pipeline.engines import engine_options_from_args, ingest_on_engine
 
+    options = engine_options_from_args(args)  # --engine dask / --jobs N: same outcomes, see pipeline.engines
+    run: Any = ingest
+    if options.parallel:
+        from marsad.cli.cmd_extract import settings_from_args
+
+        run = partial(ingest_on_engine, options=options, settings=settings_from_args(args))  # type: ignore[arg-type]
     progress = _Progress()
     with _open(args) as store:
         try:
-            summary = ingest(args.sources, store, pipeline=_pipeline(args), text_column=args.text_column,
-                             max_bytes=args.max_bytes, recursive=not args.no_recursive,
-                             fetch_options=FetchOptions(timeout=args.timeout, max_bytes=args.max_bytes,
-                                                        follow_links=args.follow_links), on_item=progress)
+            summary = run(args.sources, store, pipeline=_pipeline(args), text_column=args.text_column,
+                          max_bytes=args.max_bytes, recursive=not args.no_recursive,
+                          fetch_options=FetchOptions(timeout=args.timeout, max_bytes=args.max_bytes,
+                                                     follow_links=args.follow_links), on_item=progress)
         finally:
             progress.close()
     return _finish(summary, as_json=args.json)

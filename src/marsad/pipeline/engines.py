@@ -41,6 +41,8 @@ import argparse
 import contextlib
 import logging
 import multiprocessing
+import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -58,6 +60,9 @@ from marsad.pipeline.runner import Outcome, Processed, process_one
 from marsad.settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from marsad.ingest.fetch import FetchOptions
     from marsad.ingest.run import IngestSummary, ItemOutcome
     from marsad.pipeline.core import Pipeline
     from marsad.pipeline.dask_engine import DaskEngine
@@ -66,8 +71,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BATCH_SIZE", "Emitted", "Engine", "EngineOptions", "Extract", "ExtractForWriter",
     "Extracted", "JsonLines", "ProcessEngine", "SerialEngine", "StoreWrite", "Task", "add_engine_arguments",
-    "batched", "close_worker_stores", "engine_options_from_args", "ingest_items", "lost_batch", "lost_rejection",
-    "open_engine", "pipeline_for", "run_batch", "worker_stores",
+    "batched", "close_worker_stores", "engine_options_from_args", "ingest_items", "ingest_on_engine", "lost_batch",
+    "lost_rejection", "open_engine", "pipeline_for", "run_batch", "worker_stores",
 ]
 
 T = TypeVar("T")
@@ -106,6 +111,11 @@ class EngineOptions:
         if self.scheduler is not None and "://" not in self.scheduler:
             raise ConfigError(f"--scheduler must be an address like tcp://HOST:8786, got {self.scheduler!r}",
                               value=self.scheduler)
+
+    @property
+    def parallel(self) -> bool:
+        """Whether these options ask for more than this process (``--jobs N`` or ``--engine dask``)."""
+        return self.engine == "dask" or self.jobs > 1
 
     def window(self, parallelism: int) -> int:
         return self.in_flight or 3 * max(parallelism, 1)
@@ -194,6 +204,11 @@ def _warm(settings: Settings) -> None:
     pipeline_for(settings)
 
 
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
 def _run_batch_cached(settings: Settings, batch: list[Item], task: Task[T]) -> list[T]:
     return run_batch(pipeline_for(settings), batch, task)
 
@@ -272,6 +287,13 @@ class ProcessEngine(_Base):
             self._pool = ProcessPoolExecutor(max_workers=self.options.jobs, mp_context=ctx, initializer=_warm,
                                              initargs=(self.settings,))
         return self._pool
+
+    def start(self) -> None:
+        """Start every process now and wait until each has built its pipeline (else they start on first use)."""
+        pool = self._executor()
+        seen: set[int] = set()
+        while len(seen) < self.options.jobs:
+            seen.update(f.result() for f in [pool.submit(_pid_after, 0.05) for _ in range(self.options.jobs)])
 
     def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
         fn: Task[Any] = task or Extract()
@@ -479,6 +501,26 @@ def ingest_items(items: Iterable[Item], store: Store, engine: SerialEngine | Pro
     for ex in engine.run(fresh(items), task=ExtractForWriter()):
         emit(process(ex.item, store, ex.replay))
     return tally.summary()
+
+
+def ingest_on_engine(sources: Iterable[str | Path], store: Store, *, options: EngineOptions,
+                     settings: Settings | None = None, pipeline: Extractor | None = None,
+                     text_column: str | None = None, max_bytes: int | None = None, recursive: bool = True,
+                     fetch_options: FetchOptions | None = None,
+                     on_item: Callable[[ItemOutcome], None] | None = None) -> IngestSummary:
+    """``marsad.ingest.run.ingest`` with ``options`` (``--engine``, ``--jobs`` ...): same arguments, same summary.
+
+    ``pipeline`` (optional) is used by the serial and Dask engines; the process engine builds its own from
+    ``settings`` in each process.
+    """
+    from marsad.ingest.readers import DEFAULT_MAX_BYTES
+    from marsad.ingest.run import iter_items
+
+    items = iter_items(sources, text_column=text_column, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                       recursive=recursive, fetch_options=fetch_options)
+    with open_engine(options, settings=settings, pipeline=None if options.jobs > 1 and options.engine == "local"
+                     else pipeline) as engine:
+        return ingest_items(items, store, engine, on_item=on_item)
 
 
 # --------------------------------------------------------------------------------------------------------------

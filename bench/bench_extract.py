@@ -1,0 +1,297 @@
+"""Throughput, peak memory and scaling of extraction (and extraction + store) on each engine.
+
+::
+
+    python bench/bench_extract.py                      # 2,000 generated articles, every configuration
+    python bench/bench_extract.py -n 20000 --configs serial,jobs2,dask2
+    python bench/bench_extract.py --corpus ../shared/eval/dev --configs serial,dask2   # identical outputs?
+    python bench/bench_extract.py -n 5000 --configs serial                             # one core's peak RSS
+
+Each configuration runs in its own process (``python bench/bench_extract.py _run ...``), so its memory is
+its own; the parent samples the resident memory of that process *tree* (client, Dask nannies, workers,
+pool processes) every 50 ms with psutil and reports the peak of the sum and of the largest process. The
+child reports the start-up time (building the pipeline, starting pools or a cluster) apart from the run,
+and throughput is articles over *run* seconds (from the first read to the last write).
+
+Configurations: ``serial`` (one core, this process), ``jobs2`` (2 local processes), ``dask2`` (a local
+Dask cluster of 2 worker processes, 1 thread each), ``ingest-serial``/``ingest-jobs2``/``ingest-dask2``
+(extraction + store into a fresh SQLite file: the client is the single writer), ``ingest-dask2-pg``
+(PostgreSQL, written from the workers; needs ``--pg postgresql://...``). After the runs, every
+configuration's output is compared with the first one's (as sorted JSON lines, or as the stored facts).
+
+Results go to ``--json`` (default ``/tmp/marsad-bench/results.json``) and a Markdown table is printed.
+Generated corpora are cached under ``/tmp/marsad-bench``. Nothing here is a test: speed belongs here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+WORK = Path(os.environ.get("MARSAD_BENCH_DIR", "/tmp/marsad-bench"))
+CONFIGS: dict[str, dict[str, Any]] = {
+    "serial": {"engine": "local", "jobs": 1},
+    "jobs2": {"engine": "local", "jobs": 2},
+    "dask2": {"engine": "dask", "workers": 2},
+    "ingest-serial": {"engine": "local", "jobs": 1, "store": "sqlite"},
+    "ingest-jobs2": {"engine": "local", "jobs": 2, "store": "sqlite"},
+    "ingest-dask2": {"engine": "dask", "workers": 2, "store": "sqlite"},
+    "ingest-dask2-pg": {"engine": "dask", "workers": 2, "store": "pg"},
+    "ingest-jobs2-pg": {"engine": "local", "jobs": 2, "store": "pg"},
+}
+
+
+# ---- the measured child ---------------------------------------------------------------------------------------
+
+
+def run_child(args: argparse.Namespace) -> int:
+    from marsad.ingest import read_sources
+    from marsad.pipeline.engines import EngineOptions, JsonLines, ingest_items, open_engine
+    from marsad.settings import Settings
+
+    cfg = CONFIGS[args.config]
+    opts = EngineOptions(engine=cfg["engine"], jobs=cfg.get("jobs", 1), workers=cfg.get("workers", 2),
+                         batch_size=args.batch_size)
+    t0 = time.perf_counter()
+    engine = open_engine(opts, settings=Settings())
+    if engine.name == "serial":
+        _ = engine.pipeline  # build it now: start-up, not run time
+    elif engine.name == "process":
+        engine.start()  # every process up, with its pipeline built
+    startup = time.perf_counter() - t0
+    out: dict[str, Any] = {"config": args.config, "startup_s": round(startup, 3)}
+    try:
+        t1 = time.perf_counter()
+        if "store" not in cfg:
+            n = rejected = 0
+            with open(args.output, "w", encoding="utf-8") as fh:
+                for emitted in engine.run(read_sources([args.corpus]), task=JsonLines()):
+                    fh.write(emitted.line + "\n")
+                    n += 1
+                    rejected += emitted.rejection is not None
+            out.update(items=n, rejected=rejected)
+        else:
+            from marsad.store import open_store
+
+            with open_store(args.store_url) as store:
+                summary = ingest_items(read_sources([args.corpus]), store, engine)
+            out.update(items=summary.seen, stored=summary.stored, rejected=summary.failed,
+                       duplicates=summary.duplicates, events=summary.events)
+        run_s = time.perf_counter() - t1
+    finally:
+        engine.close()
+    out.update(run_s=round(run_s, 3), articles_per_s=round(out["items"] / run_s, 1))
+    print(json.dumps(out))
+    return 0
+
+
+# ---- the parent: one child per configuration, memory sampled over the process tree ------------------------
+
+
+class TreeSampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.peak_total = 0
+        self.peak_single = 0
+        self.cpu: dict[int, float] = {}
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self._halt.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                break
+            total = 0
+            for p in procs:
+                try:
+                    rss = p.memory_info().rss
+                    t = p.cpu_times()
+                    self.cpu[p.pid] = t.user + t.system
+                except psutil.Error:
+                    continue
+                total += rss
+                self.peak_single = max(self.peak_single, rss)
+            self.peak_total = max(self.peak_total, total)
+            self._halt.wait(0.05)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+def corpus_for(n: int, seed: int) -> Path:
+    from gen_corpus import generate
+
+    path = WORK / f"corpus-{n}-s{seed}.jsonl"
+    if not path.exists():
+        WORK.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        with tmp.open("w", encoding="utf-8") as fh:
+            for obj in generate(n, seed=seed):
+                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        tmp.rename(path)
+    return path
+
+
+def _pg_schema_url(base: str) -> tuple[str, str]:
+    schema = f"marsad_bench_{uuid.uuid4().hex[:10]}"
+    return f"{base}{'&' if '?' in base else '?'}schema={schema}", schema
+
+
+def _drop_pg_schema(base: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def stored_digest(url: str) -> tuple[int, str]:
+    """A digest of every stored document's facts (ids and timestamps left out), to compare stores."""
+    from marsad.store import DocumentFilter, open_store
+
+    h = hashlib.sha256()
+    with open_store(url) as store:
+        docs = sorted(store.documents(DocumentFilter(limit=None)), key=lambda d: d.document.id)
+        for sd in docs:
+            res = store.result(sd.document.id)
+            d = res.to_dict() if res else {}
+            facts = {k: d.get(k) for k in ("events", "control", "sieges", "quantities", "actors", "places")}
+            h.update(json.dumps([sd.document.id, facts], sort_keys=True, ensure_ascii=False).encode())
+        fails = sorted((f.doc_id or "", f.code) for f in store.failures())
+        h.update(json.dumps(fails).encode())
+    return len(docs), h.hexdigest()[:16]
+
+
+def output_digest(path: Path) -> str:
+    lines = sorted(path.read_text(encoding="utf-8").splitlines())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def run_config(name: str, corpus: Path, args: argparse.Namespace) -> dict[str, Any]:
+    cfg = CONFIGS[name]
+    output = WORK / f"out-{name}.jsonl"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_run", "--config", name, "--corpus", str(corpus),
+           "--output", str(output), "--batch-size", str(args.batch_size)]
+    schema = None
+    store_url = None
+    if cfg.get("store") == "sqlite":
+        db = WORK / f"store-{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        store_url = str(db)
+    elif cfg.get("store") == "pg":
+        if not args.pg:
+            return {"config": name, "skipped": "needs --pg postgresql://..."}
+        store_url, schema = _pg_schema_url(args.pg)
+    if store_url:
+        cmd += ["--store-url", store_url]
+    load_before = os.getloadavg()[0]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    stdout, _ = proc.communicate()
+    sampler.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"{name} failed with exit status {proc.returncode}")
+    res: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    res.update(peak_rss_mb=round(sampler.peak_total / 2**20, 1),
+               peak_rss_largest_process_mb=round(sampler.peak_single / 2**20, 1),
+               cpu_s=round(sum(sampler.cpu.values()), 1), load_before=round(load_before, 2),
+               load_after=round(os.getloadavg()[0], 2))
+    if store_url:
+        res["stored_documents"], res["digest"] = stored_digest(store_url)
+        if schema:
+            _drop_pg_schema(args.pg, schema)
+    else:
+        res["digest"] = output_digest(output)
+    return res
+
+
+def markdown(results: list[dict[str, Any]], *, corpus: str, n_chars: int) -> str:
+    one = {False: next((r for r in results if r.get("config") == "serial"), None),
+           True: next((r for r in results if r.get("config") == "ingest-serial"), None)}
+    rows = ["| configuration | articles | start-up s | run s | articles/s | speed-up vs 1 core | efficiency | "
+            "peak RSS (tree) MB | largest process MB | same output |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        if "skipped" in r:
+            rows.append(f"| {r['config']} | skipped: {r['skipped']} |||||||||")
+            continue
+        ref = one["ingest" in r["config"]]
+        workers = 1 if r["config"].endswith("serial") else 2
+        speed = r["articles_per_s"] / ref["articles_per_s"] if ref else None
+        rows.append(f"| {r['config']} | {r['items']:,} | {r['startup_s']:.1f} | {r['run_s']:.1f} | "
+                    f"{r['articles_per_s']:,.0f} | {f'{speed:.2f}×' if speed else '–'} | "
+                    f"{f'{speed / workers:.0%}' if speed else '–'} | {r['peak_rss_mb']:,.0f} | "
+                    f"{r['peak_rss_largest_process_mb']:,.0f} | {r.get('same_output', '–')} |")
+    return f"corpus: {corpus} (mean {n_chars:,} characters)\n\n" + "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_run"]:
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--config", required=True, choices=sorted(CONFIGS))
+        ap.add_argument("--corpus", required=True)
+        ap.add_argument("--output", required=True)
+        ap.add_argument("--store-url")
+        ap.add_argument("--batch-size", type=int, default=64)
+        return run_child(ap.parse_args(argv[1:]))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=2000, help="generated articles (default 2000)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--corpus", help="a JSONL file or folder instead of a generated corpus")
+    ap.add_argument("--configs", default="serial,jobs2,dask2,ingest-serial,ingest-dask2",
+                    help=f"comma-separated, from: {', '.join(CONFIGS)}")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--pg", help="PostgreSQL URL for the -pg configurations (a fresh schema per run, dropped after)")
+    ap.add_argument("--json", default=str(WORK / "results.json"))
+    args = ap.parse_args(argv)
+    names = [c.strip() for c in args.configs.split(",") if c.strip()]
+    unknown = [c for c in names if c not in CONFIGS]
+    if unknown:
+        ap.error(f"unknown configurations: {', '.join(unknown)}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    corpus = Path(args.corpus) if args.corpus else corpus_for(args.n, args.seed)
+    from marsad.ingest import Rejection, read_sources
+
+    docs = [d for d in read_sources([corpus]) if not isinstance(d, Rejection)]
+    n_chars = round(sum(len(d.text) for d in docs) / max(len(docs), 1))
+    del docs
+    results: list[dict[str, Any]] = []
+    for name in names:
+        res = run_config(name, corpus, args)
+        results.append(res)
+        print(json.dumps(res), file=sys.stderr, flush=True)
+    firsts: dict[bool, str] = {}
+    for r in results:
+        if "digest" in r:
+            key = "ingest" in r["config"]
+            firsts.setdefault(key, r["digest"])
+            r["same_output"] = "yes" if r["digest"] == firsts[key] else "NO"
+    Path(args.json).write_text(json.dumps({"corpus": str(corpus), "mean_chars": n_chars, "cpus": os.cpu_count(),
+                                           "results": results}, indent=2), encoding="utf-8")
+    print(markdown(results, corpus=str(corpus), n_chars=n_chars))
+    return 0 if all(r.get("same_output", "yes") == "yes" for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
