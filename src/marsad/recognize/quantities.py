@@ -137,6 +137,7 @@ class _Doc:
     text: str
     cues: list[tuple[int, int, str, str]]
     cue_starts: list[int]
+    last_percent: _Draft | None = None
 
 
 @dataclass(frozen=True)
@@ -304,9 +305,11 @@ class QuantityRecognizer:
                 d = self._dual(doc, item, lo, max(hi, end))
             if d is None:
                 continue
-            self._inherit(text, d, drafts)
+            self._inherit(text, d, drafts, doc)
             if d.metric is not None:
                 drafts.append(d)
+                if d.unit == "percent":
+                    doc.last_percent = d
         out = []
         for d in drafts:
             span = folded.to_original(d.start, d.end)
@@ -318,7 +321,7 @@ class QuantityRecognizer:
                                        unit=d.unit, metric=d.metric or "other", hedge=d.hedge, noun=noun))
         return replace(analysis, quantities=tuple(out))
 
-    def _inherit(self, text: str, d: _Draft, drafts: list[_Draft]) -> None:
+    def _inherit(self, text: str, d: _Draft, drafts: list[_Draft], doc: _Doc) -> None:
         """Breakdowns («89 قتيلاً، بينهم 18 عنصراً … و4 أطفال») and lists of shares take the metric before."""
         prev = drafts[-1] if drafts else None
         gap = text[prev.tail:d.start] if prev is not None else ""
@@ -327,7 +330,7 @@ class QuantityRecognizer:
             if _BREAKDOWN.fullmatch(gap) or (prev.breakdown and _CONTINUED.fullmatch(gap)):
                 d.metric, d.breakdown = prev.metric, True
         elif d.unit == "percent" and d.metric is None:
-            last = next((x for x in reversed(drafts) if x.unit == "percent"), None)
+            last = doc.last_percent
             if last is not None and last.metric == "share_of_territory" and d.start - last.tail < 400:
                 d.metric = "share_of_territory"
         if d.unit == "percent" and d.metric is None and _PARTITIVE.match(text, d.end):

@@ -305,15 +305,17 @@ class TimeRecognizer:
         text = analysis.text
         # stated months, for «الشهر نفسه» and yearless dates: the last one on the same line, else the
         # month the text states most often
-        stated: list[tuple[int, int, tuple[int, int]]] = []
+        newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        by_line: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
+        counts: dict[tuple[int, int], tuple[int, int]] = {}  # month → (times stated, last position)
         for span, r0 in zip(spans, base, strict=True):
             if r0 is not None and r0.value is not None and not r0.relative and r0.precision in ("day", "month"):
                 ym = (int(r0.value[:4]), int(r0.value[5:7]))
-                stated.append((span.start, text.count("\n", 0, span.start), ym))
-        counts: dict[tuple[int, int], int] = {}
-        for _, _, ym in stated:
-            counts[ym] = counts.get(ym, 0) + 1
-        dominant = max(counts, key=lambda k: (counts[k], max(p for p, _, y in stated if y == k))) if counts else None
+                at, yms = by_line.setdefault(bisect.bisect_left(newlines, span.start), ([], []))
+                at.append(span.start)
+                yms.append(ym)
+                counts[ym] = (counts.get(ym, (0, 0))[0] + 1, span.start)
+        dominant = max(counts, key=lambda k: counts[k]) if counts else None
         out: list[tuple[Cand, Resolved, Span]] = []
         for c, span, r0 in zip(cands, spans, base, strict=True):
             if c.rule == "clock":
@@ -322,10 +324,11 @@ class TimeRecognizer:
                 r = resolve(c, None, None, self.lexicon, self.finder) if c.kind != "point" else r0
             else:
                 antecedent = dominant
-                if stated:
-                    line = text.count("\n", 0, span.start)
-                    same_line = [ym for p, ln, ym in stated if ln == line and p < span.start]
-                    antecedent = same_line[-1] if same_line else dominant
+                line = by_line.get(bisect.bisect_left(newlines, span.start))
+                if line is not None:
+                    k = bisect.bisect_left(line[0], span.start)
+                    if k:
+                        antecedent = line[1][k - 1]
                 r = resolve(c, ref, antecedent, self.lexicon, self.finder)
             if r.warning:
                 warnings.append(f"times: {r.warning} «{text[span.start:span.end]}» at {span.start}")
@@ -347,6 +350,8 @@ class TimeRecognizer:
             ls = text.rfind("\n", 0, span.start) + 1
             le = text.find("\n", span.end)
             le = len(text) if le < 0 else le
+            if span.start - ls > 300 or le - span.end > 300:
+                continue  # a date inside a long paragraph is not a dateline
             before, after = text[ls:span.start], text[span.end:le]
             rest = self.patterns.clock.sub("", before + after).strip(" \t-|،,:")
             score = 0
@@ -377,7 +382,7 @@ class TimeRecognizer:
     def _timeline(self, text: str, mentions: list[TimeMention]) -> list[TimeMention]:
         """Bullet lines «- 19: …» under a header line «مايو/ أيار 2013» are days of that month."""
         out: list[TimeMention] = []
-        taken = [(t.span.start, t.span.end) for t in mentions]
+        taken = sorted(t.span.start for t in mentions)
         for t in mentions:
             if t.precision != "month" or t.relative or t.value is None or t.kind != "point":
                 continue
@@ -386,20 +391,22 @@ class TimeRecognizer:
             if le < 0 or (text[ls:t.span.start] + text[t.span.end:le]).strip(" \t\u00a0:-"):
                 continue  # not a header line
             year, month = int(t.value[:4]), int(t.value[5:7])
-            pos, seen = le + 1, 0
-            while pos < len(text):
+            pos, seen, other = le + 1, 0, 0
+            while pos < len(text) and other < 3:
                 end = text.find("\n", pos)
                 end = len(text) if end < 0 else end
                 line = text[pos:end]
                 if line.strip():
                     m = self.patterns.bullet.match(line)
+                    i = bisect.bisect_left(taken, pos)
                     if m is None:
-                        if seen or any(s >= pos and s < end for s, _ in taken):
+                        if seen or (i < len(taken) and taken[i] < end):
                             break
+                        other += 1  # a few lines of prose may sit between the header and its bullets
                     else:
                         d = int(fold_text(m.group(1)))
                         s = pos + m.start(1)
-                        if valid_date(year, month, d) and not any(a <= s < b for a, b in taken):
+                        if valid_date(year, month, d) and not (i < len(taken) and taken[i] <= s):
                             out.append(TimeMention(span=Span(s, pos + m.end(1)), surface=m.group(1),
                                                    value=f"{year:04d}-{month:02d}-{d:02d}", precision="day"))
                         seen += 1
@@ -442,17 +449,23 @@ def _digit_rules(digits: str, text: str, end: int, after_day: frozenset[str]) ->
     return ("dmy", "drel")
 
 
+_NEWLINE = re.compile("\n")
 _STATED = frozenset({"numeric", "dmy", "my"})
 _ABSOLUTE = frozenset({"numeric", "dmy", "my", "year", "drel", "clock"})
 
 
 def _select(cands: list[Cand]) -> list[Cand]:
-    """Longest first, no overlaps; returned in text order."""
+    """Absolute dates first, then longest first, no overlaps; returned in text order."""
+    starts: list[int] = []
+    ends: list[int] = []
     chosen: list[Cand] = []
     for c in sorted(cands, key=lambda c: (c.rule not in _ABSOLUTE, -(c.end - c.start), c.start)):
-        if all(c.end <= o.start or o.end <= c.start for o in chosen):
-            chosen.append(c)
-    chosen.sort(key=lambda c: c.start)
+        i = bisect.bisect_left(starts, c.start)
+        if (i and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
+            continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
+        chosen.insert(i, c)
     return chosen
 
 
