@@ -17,6 +17,8 @@ from marsad.model.result import Sentence
 _ENDERS = ".!?؟…"
 _CLAUSE_MARKS = "،,؛;:"
 _OPEN_Q = "«“"
+_ENDER_RUN = re.compile(r"[.!?؟…][.!?؟…»”\"')]*")
+_CLAUSE_MARK = re.compile(r"[،,؛;:]")
 _CLOSE_Q = "»”"
 _BULLET = re.compile(r"[ \t\u00a0]*(?:[-•*▪●◦–—]+|\d{1,2}[-–)]|[(]?\d{1,2}[)])[ \t\u00a0]*")
 _CHROME = re.compile(
@@ -59,33 +61,30 @@ class Segmenter:
         return tuple(out)
 
     def _split_line(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Split one line at sentence enders, not inside «…» quotes (unless a quote runs on too long)."""
         parts: list[tuple[int, int]] = []
-        depth = 0
         s = start
-        i = start
-        while i < end:
-            ch = text[i]
-            if ch in _OPEN_Q:
-                depth += 1
-            elif ch in _CLOSE_Q and depth:
-                depth -= 1
-            elif ch in _ENDERS and (depth == 0 or i - s > self.max_sentence // 2):
-                j = i + 1
-                while j < end and text[j] in _ENDERS + _CLOSE_Q + "\"')":
-                    j += 1
-                if self._is_break(text, i, j, end):
-                    parts.append((s, j))
-                    s = j
-                    depth = 0
-                i = j
+        half = self.max_sentence // 2
+        for m in _ENDER_RUN.finditer(text, start, end):
+            i, j = m.start(), m.end()
+            if i < s:
                 continue
-            if i - s >= self.max_sentence and ch in " \t":
-                parts.append((s, i))
-                s = i
-            i += 1
+            if i - s <= half and _quote_depth(text, s, i) > 0:
+                continue
+            if self._is_break(text, i, j, end):
+                parts.append((s, j))
+                s = j
         if s < end:
             parts.append((s, end))
-        return parts
+        out: list[tuple[int, int]] = []
+        for a, b in parts:  # bound pathological run-on sentences at a space
+            while b - a > self.max_sentence:
+                cut = text.rfind(" ", a + self.max_sentence // 2, a + self.max_sentence)
+                cut = cut if cut > a else a + self.max_sentence
+                out.append((a, cut))
+                a = cut
+            out.append((a, b))
+        return out
 
     def _is_break(self, text: str, i: int, j: int, end: int) -> bool:
         ch = text[i]
@@ -148,21 +147,25 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 def _clauses(text: str, s: int, e: int) -> tuple[Span, ...]:
     spans = []
     cs = s
-    depth = 0
-    for i in range(s, e):
-        ch = text[i]
-        if ch in _OPEN_Q:
-            depth += 1
-        elif ch in _CLOSE_Q and depth:
-            depth -= 1
-        elif ch in _CLAUSE_MARKS and depth == 0:
-            if ch in ",." and 0 < i < e - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
-                continue
-            a, b = _strip(text, cs, i)
-            if b > a:
-                spans.append(Span(a, b))
-            cs = i + 1
+    for m in _CLAUSE_MARK.finditer(text, s, e):
+        i = m.start()
+        if text[i] in ",." and s < i < e - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            continue  # 1,200 and 3.5 are numbers
+        if _quote_depth(text, cs, i) > 0:
+            continue
+        a, b = _strip(text, cs, i)
+        if b > a:
+            spans.append(Span(a, b))
+        cs = i + 1
     a, b = _strip(text, cs, e)
     if b > a:
         spans.append(Span(a, b))
     return tuple(spans)
+
+
+def _quote_depth(text: str, s: int, e: int) -> int:
+    seg = text[s:e]
+    opened = seg.count("«") + seg.count("“")
+    if not opened:
+        return 0
+    return opened - seg.count("»") - seg.count("”")
