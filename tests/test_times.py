@@ -248,3 +248,10 @@ def test_weekday_that_contradicts_the_date_warns() -> None:
     a = analyse("قصفت الطائرات البلدة أمس الجمعة.", REF)
     assert [t.value for t in a.times] == ["2018-03-13"]
     assert any("weekday" in w for w in a.warnings)
+
+
+def test_bare_year_after_a_preposition() -> None:
+    t = one("في 2016 قتل العشرات في القصف.", "2016")
+    assert (t.value, t.precision) == ("2016", "year")
+    t = one("يحاصر التنظيم المطار منذ 2014، وفق المرصد.", "منذ 2014")
+    assert (t.value, t.kind) == ("2014", "since")

@@ -137,7 +137,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
         month=re.compile(
             rf"{_WB}(?:(?P<edge>{edge})\s+)?(?P<shahr>(?:شهر|الشهر)\s+)?{mpair}(?:{yrel}|\s+(?P<rel>{rel}){_WE})?"),
         year=re.compile(rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:عام|العام|سنه|السنه|عامي|لعام)\s+{year}"),
-        bare_year=re.compile(rf"{year}" r"(?=\s*(?:[,.;:)\"'\-]|$|و(?!\w)))"),
+        bare_year=re.compile(rf"{year}(?!\s*(?:%|ال|\d))"),
         relunit=re.compile(
             rf"{_WB}(?:(?P<edge>{edge}|{season})\s+)?(?:(?P<this>{this})\s+)?"
             rf"(?P<unit>العام|السنه|الشهر|الاسبوع)(?:\s+(?P<rel>{rel}))?{_WE}"),
