@@ -255,3 +255,15 @@ def test_bare_year_after_a_preposition() -> None:
     assert (t.value, t.precision) == ("2016", "year")
     t = one("يحاصر التنظيم المطار منذ 2014، وفق المرصد.", "منذ 2014")
     assert (t.value, t.kind) == ("2014", "since")
+
+
+def test_today_with_weekday_and_a_stated_year_gives_the_reference_date() -> None:
+    text = ("عناصر من الشرطة عند حاجز قرب المدينة - 10 آذار 2021 (عنب بلدي)\n"
+            "انتشرت الشرطة اليوم، الجمعة 12 من آذار، في أحياء المدينة.")
+    assert analyse(text).reference_date == dt.date(2021, 3, 12)
+
+
+def test_a_photo_caption_is_the_last_resort() -> None:
+    text = "آليات عسكرية على الطريق الدولي - 4 نيسان 2019 (رويترز)\nتقدمت القوات نحو البلدة بعد معارك عنيفة."
+    assert analyse(text).reference_date == dt.date(2019, 4, 4)
+    assert analyse(text, url="https://example.org/2019/4/6/x").reference_date == dt.date(2019, 4, 6)

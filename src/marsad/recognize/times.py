@@ -96,6 +96,7 @@ class TimePatterns:
     url: tuple[re.Pattern[str], ...]
     bare_prep: re.Pattern[str]
     prep_words: tuple[str, ...]
+    today_before: re.Pattern[str]
     after_day: frozenset[str]
     trigger: re.Pattern[str]
     digits: re.Pattern[str]
@@ -193,6 +194,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
     prep_words = tuple(sorted({f.removeprefix("و") for f in (*w["since"], *w["until"])}))
     after_day = frozenset(_first_words(lex.months) | {"من", "شهر", "الشهر", "الجاري", "الحالي", "هذا"})
     return TimePatterns(**pats, trigger=trigger, digits=re.compile(r"\d+"), prep_words=prep_words,
+                        today_before=re.compile(r"اليوم\s*[,(]?\s*$"),
                         after_day=after_day,
                         triggers=triggers, by_rule=by_rule)
 
@@ -339,33 +341,53 @@ class TimeRecognizer:
 
     def _stated_date(self, analysis: Analysis, cands: list[Cand], spans: list[Span],
                      base: list[Resolved | None]) -> dt.date | None:
-        """A publication date stated near the top of the text (or, failing that, in the URL)."""
+        """A publication date stated near the top of the text, else in the URL.
+
+        In order: a date after «نشر/تاريخ/date» (3); a date alone on its line, perhaps with a clock time (2);
+        a date in a short line among the first ones (1); «اليوم، الخميس 3 آب» whose weekday fits a year the
+        text states (1); then a date in the URL; then a photo caption's «- 2 آب 2017 (رويترز)» (the day of
+        the photo, often the day before).
+        """
         text = analysis.text
-        best: tuple[int, int, dt.date] | None = None
+        best: tuple[float, dt.date] | None = None
+        years = sorted({int(r.value[:4]) for r in base if r is not None and r.value and not r.relative})
         for c, span, r in zip(cands, spans, base, strict=True):
             if span.start > 800:
                 break
-            if r is None or c.kind != "point" or r.value is None or r.precision != "day" or r.relative:
+            if r is None or c.kind != "point":
                 continue
-            ls = text.rfind("\n", 0, span.start) + 1
-            le = text.find("\n", span.end)
-            le = len(text) if le < 0 else le
-            if span.start - ls > 300 or le - span.end > 300:
-                continue  # a date inside a long paragraph is not a dateline
-            before, after = text[ls:span.start], text[span.end:le]
-            rest = self.patterns.clock.sub("", before + after).strip(" \t-|،,:")
-            score = 0
-            if self.patterns.dateline_cue.search(before):
-                score = 3
-            elif len(rest) <= 12:
-                score = 2
-            elif len(rest) <= 45 and text[:ls].count("\n") <= 4:
-                score = 1
-            if score and (best is None or score > best[0]):
-                best = (score, span.start, dt.date.fromisoformat(r.value))
-        if best is not None:
-            return best[2]
-        return self._url_date(analysis.document.url)
+            score = 0.0
+            date: dt.date | None = None
+            if r.value is not None and r.precision == "day" and not r.relative:
+                date = dt.date.fromisoformat(r.value)
+                score = self._dateline_score(text, span)
+            elif c.rule == "dmy" and c.m.group("wd") and years and self.patterns.today_before.search(
+                    analysis.folded.text, max(0, c.start - 10), c.start):
+                date = _weekday_year(c, years, self.lexicon, self.finder)
+                score = 1.0 if date is not None else 0.0
+            if date is not None and score and (best is None or score > best[0]):
+                best = (score, date)
+        if best is not None and best[0] >= 1:
+            return best[1]
+        return self._url_date(analysis.document.url) or (best[1] if best is not None else None)
+
+    def _dateline_score(self, text: str, span: Span) -> float:
+        ls = text.rfind("\n", 0, span.start) + 1
+        le = text.find("\n", span.end)
+        le = len(text) if le < 0 else le
+        if span.start - ls > 300 or le - span.end > 300:
+            return 0.0  # a date inside a long paragraph is not a dateline
+        before, after = text[ls:span.start], text[span.end:le]
+        rest = self.patterns.clock.sub("", before + after).strip(" \t-|،,:")
+        if self.patterns.dateline_cue.search(before):
+            return 3.0
+        if len(rest) <= 12:
+            return 2.0
+        if len(rest) <= 45 and text[:ls].count("\n") <= 4:
+            return 1.0
+        if before.rstrip().endswith("-") and after.lstrip().startswith("("):
+            return 0.5
+        return 0.0
 
     def _url_date(self, url: str | None) -> dt.date | None:
         if not url:
@@ -421,6 +443,18 @@ def _norm(s: str) -> str:
 def _surface(folded: Folded, c: Cand) -> str:
     span = folded.to_original(c.start, c.end)
     return folded.original[span.start:span.end]
+
+
+def _weekday_year(c: Cand, years: list[int], lex: TimeLexicon, finder: NumberFinder) -> dt.date | None:
+    """«اليوم، الخميس 3 آب»: the date in one of the stated years whose weekday is the one written."""
+    m = c.m
+    month = lex.months[" ".join(m.group("mon").split())][0]
+    raw = " ".join(m.group("day").split())
+    d = int(raw) if raw.isdigit() else finder.ordinal(raw)
+    iso = int(lex.words["weekday"][" ".join(m.group("wd").split())][0])
+    fits = [dt.date(y, month, d) for y in years if d and valid_date(y, month, d)
+            and dt.date(y, month, d).isoweekday() == iso]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _find_all(text: str, word: str) -> list[int]:
