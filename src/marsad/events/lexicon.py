@@ -88,6 +88,7 @@ class CueMatch:
 @dataclass(frozen=True)
 class ModalityLexicon:
     cues: tuple[ModalityCue, ...]
+    index: WordIndex
 
     @classmethod
     def load(cls, user_dir: Path | None = None) -> ModalityLexicon:
@@ -99,12 +100,10 @@ class ModalityLexicon:
             except re.error as exc:
                 raise DataFileError(f"modality.tsv row {i + 1}: bad pattern: {exc}", value=row["pattern"]) from exc
             cues.append(ModalityCue(row["modality"], row["scope"], int(row.get("window") or 0), rx))
-        return cls(tuple(cues))
+        index = WordIndex.build([c.regex.pattern for c in cues], clitic="")
+        return cls(tuple(cues), index)
 
     def find(self, text: str, start: int, end: int) -> list[CueMatch]:
-        out = []
-        for cue in self.cues:
-            for m in cue.regex.finditer(text, start, end):
-                out.append(CueMatch(cue, m.start(), m.end()))
+        out = [CueMatch(self.cues[i], m.start(), m.end()) for i, m in self.index.finditer_all(text, start, end)]
         out.sort(key=lambda c: c.start)
         return out

@@ -139,3 +139,12 @@ class WordIndex:
                     yield i, m
                     pos = m.end()
                     break
+
+    def finditer_all(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, re.Match[str]]]:
+        """Every rule's matches at word starts (cues may overlap one another)."""
+        end = len(text) if end is None else end
+        for w in _WORD.finditer(text, start, end):
+            for i in self._candidates(w.group()):
+                m = self.patterns[i].match(text, w.start(), end)
+                if m:
+                    yield i, m
