@@ -264,6 +264,7 @@ def test_today_with_weekday_and_a_stated_year_gives_the_reference_date() -> None
 
 
 def test_a_photo_caption_is_the_last_resort() -> None:
-    text = "آليات عسكرية على الطريق الدولي - 4 نيسان 2019 (رويترز)\nتقدمت القوات نحو البلدة بعد معارك عنيفة."
+    text = ("آليات عسكرية تابعة للقوات الحكومية على الطريق الدولي جنوبي المدينة - 4 نيسان 2019 (رويترز)\n"
+            "تقدمت القوات نحو البلدة بعد معارك عنيفة.")
     assert analyse(text).reference_date == dt.date(2019, 4, 4)
     assert analyse(text, url="https://example.org/2019/4/6/x").reference_date == dt.date(2019, 4, 6)
