@@ -79,6 +79,18 @@ def test_precedence_recent_versus_finest(model):
     assert "most recently" in recent.method.precedence and "finest unit wins" in finest.method.precedence
 
 
+def test_recent_precedence_uses_the_latest_confirming_report(model):
+    a1 = A("A1", 0.5, 0.5)
+    src = (DocBuilder()
+           .add("a", published="2013-01-01", control=(control(a1, OPP, "2013-01-01"),))
+           .add("b", published="2017-01-01", control=(control(gov("Aleppo"), GOV, "2017-01-01"),))
+           .add("c", published="2018-01-01", control=(control(a1, OPP, "2018-01-01"),))
+           .source())
+    assert shares_for(src, model, "2017-06-01").percent_of((OPP,)) == pytest.approx(0.0)
+    assert shares_for(src, model, "2018-06-01").percent_of((OPP,)) == pytest.approx(12.5)
+    assert shares_for(src, model, "2018-06-01").percent_of((GOV,)) == pytest.approx(37.5)
+
+
 def test_populated_metric_and_unknown_share(model):
     src = DocBuilder().add("a", published="2017-01-01", control=(control(A("A1", 0.5, 0.5), GOV, "2017-01-01"),)
                            ).source()

@@ -60,7 +60,7 @@ class Baseline:
 
     def observations(self) -> Iterable[Observation]:
         for r in self.rows:
-            ref = FactRef(f"baseline:{self.name}", r.row, r.row + 1, "baseline", r.source, r.date, 0.9)
+            ref = FactRef(f"baseline:{self.name}", r.row, r.row + 1, "baseline", r.source, r.date, 0.9, r.date)
             yield Observation(r.unit, r.date, "baseline", r.controller, ref, date_basis="baseline")
 
     def to_geojson(self) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class FactRef(Record):
     outlet: str | None = None
     reported: dt.date | None = None  # the document's published date
     confidence: float = 0.5
+    observed: dt.date | None = None  # the date the fact speaks of (stated, else reported)
 
     @property
     def source(self) -> str:

@@ -116,10 +116,11 @@ ATTRIBUTION = (
     "the cells whose settlement lies inside it; sites carry no area"
 )
 PRECEDENCE = {
-    "recent": "where several held units cover one cell, the one whose holding began most recently wins; "
-              "on a tie the finer unit (town > vicinity > baseline polygon > region > governorate)",
+    "recent": "where several held units cover one cell, the one most recently reported (its latest supporting "
+              "report on or before the date) wins; on a tie the finer unit (town > vicinity > baseline polygon > "
+              "region > governorate)",
     "finest": "where several held units cover one cell, the finest unit wins (town > vicinity > baseline "
-              "polygon > region > governorate); on a tie the most recent holding",
+              "polygon > region > governorate); on a tie the most recently reported",
 }
 
 
@@ -130,10 +131,15 @@ class ShareIndex:
     model: AreaModel
     unit_ids: tuple[str, ...]
     actors: tuple[str, ...]
+    # One row per *segment*: an interval cut at each report confirming it, so that the row live on a date
+    # carries the holding's latest confirmation on or before that date (``iv_start``) and its interval
+    # (``iv_parent``).
     iv_unit: np.ndarray
     iv_start: np.ndarray
     iv_end: np.ndarray
     iv_actor: np.ndarray
+    iv_parent: np.ndarray  # int32: the interval (index into the source table) of each segment
+    iv_unit_of: np.ndarray  # int32 (intervals,): each interval's unit
     iv_src_ptr: np.ndarray  # int64 (intervals + 1): interval i's source ids are iv_src_ids[ptr[i]:ptr[i+1]]
     iv_src_ids: np.ndarray  # int32
     cand_unit: np.ndarray  # (atoms, K) unit index; len(unit_ids) = no candidate
@@ -156,7 +162,7 @@ class ShareIndex:
         units = self.iv_unit[live]
         ctrl[units] = self.iv_actor[live]
         start[units] = self.iv_start[live]
-        ivx[units] = live
+        ivx[units] = self.iv_parent[live]
         c_ctrl = ctrl[self.cand_unit]
         c_start = start[self.cand_unit]
         finer = 7 - self.cand_tier.astype(np.int64)
@@ -197,7 +203,7 @@ class ShareIndex:
         n_sources = self._count_sources(ivs)
         gov_level = np.zeros(chosen.shape, dtype=bool)
         held = chosen >= 0
-        gov_level[held] = self.unit_tier[self.iv_unit[chosen[held]]] == TIER["governorate"]
+        gov_level[held] = self.unit_tier[self.iv_unit_of[chosen[held]]] == TIER["governorate"]
         per_coarse = np.bincount(holder[gov_level] + 1, weights=areas[gov_level], minlength=len(self.actors) + 1)
         coarse = tuple(ShareRow(self.actors[i], "governorate-level facts", (self.actors[i],),
                                 float(per_coarse[i + 1]), pct(float(per_coarse[i + 1])))
@@ -275,11 +281,28 @@ def build_share_index(timeline: Timeline, model: AreaModel, *, geo: GeoContext |
     aidx = {a: i for i, a in enumerate(actors)}
     src_ids: dict[str, int] = {}
     ivs = [iv for iv in timeline.intervals if iv.unit_id in uidx]
-    iv_unit = np.fromiter((uidx[iv.unit_id] for iv in ivs), dtype=np.int32, count=len(ivs))
-    iv_start = np.fromiter((iv.valid_from.toordinal() for iv in ivs), dtype=np.int32, count=len(ivs))
-    iv_end = np.fromiter((iv.valid_to.toordinal() if iv.valid_to else OPEN_END for iv in ivs), dtype=np.int32,
-                         count=len(ivs))
-    iv_actor = np.fromiter((aidx[iv.actor] for iv in ivs), dtype=np.int32, count=len(ivs))
+    seg_unit: list[int] = []
+    seg_start: list[int] = []
+    seg_end: list[int] = []
+    seg_actor: list[int] = []
+    seg_parent: list[int] = []
+    for i, iv in enumerate(ivs):
+        lo = iv.valid_from.toordinal()
+        hi = iv.valid_to.toordinal() if iv.valid_to else OPEN_END
+        marks = sorted({lo} | {r.observed.toordinal() for r in iv.supporting
+                               if r.observed is not None and lo < r.observed.toordinal() < hi})
+        for j, m in enumerate(marks):
+            seg_unit.append(uidx[iv.unit_id])
+            seg_start.append(m)
+            seg_end.append(marks[j + 1] if j + 1 < len(marks) else hi)
+            seg_actor.append(aidx[iv.actor])
+            seg_parent.append(i)
+    iv_unit = np.array(seg_unit, dtype=np.int32)
+    iv_start = np.array(seg_start, dtype=np.int32)
+    iv_end = np.array(seg_end, dtype=np.int32)
+    iv_actor = np.array(seg_actor, dtype=np.int32)
+    iv_parent = np.array(seg_parent, dtype=np.int32)
+    iv_unit_of = np.fromiter((uidx[iv.unit_id] for iv in ivs), dtype=np.int32, count=len(ivs))
     per_iv = [sorted({src_ids.setdefault(r.source, len(src_ids)) for r in iv.supporting}) for iv in ivs]
     iv_src_ptr = np.zeros(len(ivs) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in per_iv], out=iv_src_ptr[1:])
@@ -296,6 +319,7 @@ def build_share_index(timeline: Timeline, model: AreaModel, *, geo: GeoContext |
         for j, (u, t) in enumerate(cands):
             cand_unit[a, j] = u
             cand_tier[a, j] = t
-    return ShareIndex(model, unit_ids, actors, iv_unit, iv_start, iv_end, iv_actor, iv_src_ptr, iv_src_ids, cand_unit,
+    return ShareIndex(model, unit_ids, actors, iv_unit, iv_start, iv_end, iv_actor, iv_parent, iv_unit_of,
+                      iv_src_ptr, iv_src_ids, cand_unit,
                       cand_tier, unit_tier, tuple(unlocated), timeline.rule.describe(), timeline.revision,
                       timeline.stats, aidx)

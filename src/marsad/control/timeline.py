@@ -66,9 +66,9 @@ def parse_day(value: str | dt.date | None) -> dt.date | None:
     return None
 
 
-def _ref(p: Provenance, kind: str, doc: DocFacts) -> FactRef:
+def _ref(p: Provenance, kind: str, doc: DocFacts, day: dt.date | None = None) -> FactRef:
     return FactRef(doc.doc_id or p.doc_id, p.span.start, p.span.end, kind, doc.outlet, doc.published,
-                   p.confidence)
+                   p.confidence, day)
 
 
 @dataclass
@@ -119,8 +119,8 @@ def observations_from(doc: DocFacts, stats: ObservationStats | None = None, *,
             stats.no_actor += 1
         else:
             stats.used += 1
-            yield Observation(u, day, kind, actor, _ref(e.provenance, e.type, doc), previous=previous,  # type: ignore[arg-type]
-                              date_basis=basis)  # type: ignore[arg-type]
+            yield Observation(u, day, kind, actor, _ref(e.provenance, e.type, doc, day),  # type: ignore[arg-type]
+                              previous=previous, date_basis=basis)  # type: ignore[arg-type]
     for c in doc.control:
         if c.modality != "asserted":
             continue
@@ -137,7 +137,7 @@ def observations_from(doc: DocFacts, stats: ObservationStats | None = None, *,
             stats.no_actor += 1
         else:
             stats.used += 1
-            yield Observation(u, day, "state", c.controller, _ref(c.provenance, "control", doc),
+            yield Observation(u, day, "state", c.controller, _ref(c.provenance, "control", doc, day),
                               previous=c.previous, date_basis=basis)  # type: ignore[arg-type]
 
 
