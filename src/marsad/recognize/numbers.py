@@ -87,6 +87,8 @@ def load_number_words(*, user_dir: Path | None = None) -> tuple[NumberWord, ...]
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 DIGITS_TAIL = r"\d*(?:[.,]\d+)*"  # after a first digit: the digit run a finder's pattern takes as one token
+_DOTTED = re.compile(r"\d{1,3}\.\d{3}")
+_PERCENT_TAIL = re.compile(r"\s*(?:%|(?:في|ب)\s*ال(?:مايه|ميه|مئه))$")
 _MULTI_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 _COMMA_DECIMAL = re.compile(r"\d{1,3},\d{1,2}")
 
@@ -256,7 +258,7 @@ class NumberFinder:
         if kinds == {"fraction"}:
             return [NumberMatch(s, e, total, "fraction", text[s:e])]
         kind: NumberKind = "digits" if kinds == {"digits"} else ("mixed" if "digits" in kinds else "words")
-        dotted = (kinds == {"digits"} and len(group) == 1 and re.fullmatch(r"\d{1,3}\.\d{3}", text[s:e]) is not None)
+        dotted = (kinds == {"digits"} and len(group) == 1 and _DOTTED.fullmatch(text, s, e) is not None)
         return [NumberMatch(s, e, total, kind, text[s:e], dotted_thousands=dotted)]
 
 
@@ -290,7 +292,7 @@ def parse_arabic_number(text: str, *, finder: NumberFinder | None = None) -> flo
     A trailing «%» or «في المائة» is allowed and ignored; vague amounts («عشرات») give ``None``.
     """
     folded = fold_text(text).strip()
-    folded = re.sub(r"\s*(?:%|(?:في|ب)\s*ال(?:مايه|ميه|مئه))$", "", folded)
+    folded = _PERCENT_TAIL.sub("", folded)
     if not folded:
         return None
     matches = (finder or default_number_finder()).find(folded)

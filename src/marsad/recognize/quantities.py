@@ -60,6 +60,7 @@ def _groups(rows: dict[str, list[str]]) -> str:
 
 _BREAKDOWN = re.compile(r"[\s,]*(?:و?من\s+)?(?:بينهم|بينهن|منهم|منهن)\s*(?:من\s+)?")
 _PARTITIVE = re.compile(r"\s*\)?\s*من\s+(?!\d)")
+_DIGIT_BEFORE = re.compile(r"\d\s*$")
 _CONTINUED = re.compile(r"[^\d.;:!?]{0,45}\sو\s*|\s*,?\s*و\s*")
 
 
@@ -299,7 +300,7 @@ class QuantityRecognizer:
                 continue
             if isinstance(item, NumberMatch):
                 d = self._read(doc, item, lo, max(hi, end)) if item.value is not None else None
-            elif re.search(r"\d\s*$", text[max(0, pos - 4):pos]):
+            elif _DIGIT_BEFORE.search(text, max(0, pos - 4), pos):
                 d = None  # «2 كيلومترين»: the number was read already
             else:
                 d = self._dual(doc, item, lo, max(hi, end))

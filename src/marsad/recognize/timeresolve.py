@@ -43,6 +43,9 @@ class Resolved(NamedTuple):
     anchor_shift: int | None = None  # «غداة» (-1), «عشية» (+1): dated from the nearest day in the sentence
 
 
+_ARTICLE = re.compile(r"^ال\s*")
+
+
 def valid_date(y: int, m: int, d: int) -> bool:
     return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
 
@@ -225,7 +228,7 @@ def _period(c: Cand, m: re.Match[str], ref: dt.date | None, lm: tuple[int, int] 
     raw = m.group("num")
     n: float | None
     if raw is not None:
-        raw = re.sub(r"^ال\s*", "", _norm(raw))
+        raw = _ARTICLE.sub("", _norm(raw))
         found = f.find(raw)
         n = found[0].value if len(found) == 1 and found[0].value is not None else None
     else:

@@ -260,7 +260,7 @@ class TimeRecognizer:
                     out.append(Cand(s, m.end(), rule, m))
                     continue
                 if rule == "dayrel" and m.group("w") == "اليوم" \
-                        and re.match(r"\s+(?:التالي|نفسه|ذاته)", text[m.end():m.end() + 10]):
+                        and _NOT_TODAY.match(text, m.end()):
                     continue
                 start, kind = self._prep(text, s, preps)
                 out.append(Cand(start, m.end(), rule, m, None, kind))
@@ -285,7 +285,7 @@ class TimeRecognizer:
         if rule == "period":
             count = self.lexicon.words["unit"][_norm(m.group("unit"))][1]
             if m.group("num") is None and count == 1 and m.group("prep") in ("منذ", "ومنذ", "قبل", "وقبل") \
-                    and not m.group("rel") and re.match(r"\s*\d{4}", m.string[m.end():m.end() + 6]):
+                    and not m.group("rel") and _YEAR_NEXT.match(m.string, m.end()):
                 return False  # «منذ عام 2013» is a year, read by the year rule
         return True
 
@@ -483,6 +483,8 @@ def _digit_rules(digits: str, text: str, end: int, after_day: frozenset[str]) ->
     return ("dmy", "drel")
 
 
+_NOT_TODAY = re.compile(r"\s+(?:التالي|نفسه|ذاته)(?!\w)")  # «اليوم التالي» is not today
+_YEAR_NEXT = re.compile(r"\s*\d{4}")
 _NEWLINE = re.compile("\n")
 _STATED = frozenset({"numeric", "dmy", "my"})
 _ABSOLUTE = frozenset({"numeric", "dmy", "my", "year", "drel", "clock"})
