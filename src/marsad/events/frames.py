@@ -97,6 +97,8 @@ class FrameBuilder:
             rule = m.rule
             region_end = self._region_end(view, matches, spans, i)
             modality = self.modality_of(view, cues, trig, rule)
+            if explicit[0] is not None:
+                date, precision = self._date_near(view, trig, explicit)
             roles = find_roles(view, heads[i], rule, exclude=frozenset(patients))
             if roles.patient is not None and rule.voice == "object":
                 patients.add(roles.patient.span.start)
@@ -323,6 +325,22 @@ class FrameBuilder:
             return prune_containers(view, group[-1:]) if group else []
         return []
 
+    @staticmethod
+    def _date_near(view: SentenceView, trig: Span, default: tuple[str | None, int]) -> tuple[str | None, int]:
+        """The time stated nearest the trigger; a time far away in a long sentence belongs to another clause."""
+        best: tuple[int, str, int] | None = None
+        for t in view.times:
+            if not t.value or t.kind != "point":
+                continue
+            d = t.span.start - trig.end if t.span.start >= trig.end else trig.start - t.span.end
+            if best is None or d < best[0]:
+                best = (d, t.value, ACLED_TIME_PRECISION.get(t.precision, 3))
+        if best is None:
+            return default
+        if best[0] > 90:
+            return None, 3
+        return best[1], best[2]
+
     def _date(self, view: SentenceView) -> tuple[str | None, int]:
         for t in view.times:
             if t.value and t.kind == "point":
@@ -353,11 +371,17 @@ class FrameBuilder:
                    provenance=prov, place=place, date=date,
                    time_precision=precision, trigger=trig, modality=modality)  # type: ignore[arg-type]
         # one event per (type, actor, place, date) in a document: articles restate the same event
-        key = (ev.type, ev.actor1, _place_key(place) or view.span.start, ev.date)
+        # (an undated restatement is the same event as a dated report: the dated report is kept)
+        key = (ev.type, ev.actor1, _place_key(place) or view.span.start)
         existing = state.events if modality == "asserted" else state.suppressed
-        for e in existing:
-            if isinstance(e, Event) and (e.type, e.actor1, _place_key(e.place) or e.provenance.sentence.start,
-                                         e.date) == key:
+        for k, e in enumerate(existing):
+            if not isinstance(e, Event) or (e.type, e.actor1,
+                                            _place_key(e.place) or e.provenance.sentence.start) != key:
+                continue
+            if e.date == ev.date or ev.date is None:
+                return
+            if e.date is None:
+                existing[k] = ev
                 return
         existing.append(ev)
 
