@@ -226,12 +226,15 @@ def _explain(item: ClaimItem, comp: float, alone: float, pop: float | None, tota
         notes.append(f"agrees within {tol:g}{unit}")
     unknown = total.unknown_percent
     unknown_u = unknown if pct else total.unknown_km2
-    if unknown >= 20.0 or (gap > 0 and gap <= unknown_u + tol):
-        explained = True
+    if gap > -tol and (unknown >= 20.0 or 0 < gap <= unknown_u + tol):
+        explained = explained or gap <= unknown_u + tol
         ceiling = comp + unknown_u
         notes.append(f"missing coverage: {unknown:.1f}% of Syria has no known holder on "
                      f"{total.date.isoformat()}, so the computed {comp:,.1f}{unit} is a floor "
                      f"(at most {ceiling:,.1f}{unit} if all of it were {bloc}'s)")
+    elif unknown >= 20.0:
+        notes.append(f"coverage: {unknown:.1f}% of Syria has no known holder on {total.date.isoformat()}; "
+                     "missing coverage cannot explain a claim below the computed share")
     if not _is_national(c.scope):
         explained = True
         notes.append(f"different denominator: the claim's scope is {c.scope!r}, the computed share is of all "
