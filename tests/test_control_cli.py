@@ -109,6 +109,13 @@ def test_baseline_import_changes_the_share(store_url, tmp_path, capsys):
     assert "25.00%" in out and "baselines: mine" in out
 
 
+def test_bare_group_commands_print_help(capsys):
+    assert main(["control"]) == 2
+    assert "share" in capsys.readouterr().out
+    assert main(["claims"]) == 2
+    assert "check" in capsys.readouterr().out
+
+
 def test_rule_options_are_validated(store_url):
     assert main(["control", "share", "--db", store_url, "--date", "2017-11-01", "--rule", "source_weights"]) == 2
     assert main(["control", "share", "--db", store_url, "--date", "2017-11-01", "--clash-days", "-1"]) == 2

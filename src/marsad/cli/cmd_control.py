@@ -38,6 +38,7 @@ def _common(p: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     control = sub.add_parser("control", help="who holds what, and when: shares, maps, timeline, baselines")
     csub = control.add_subparsers(dest="control_command", metavar="SUBCOMMAND")
+    control.set_defaults(func=_help(control))
     share = csub.add_parser("share", help="each actor's share of Syria's area on a date, with the method")
     share.add_argument("--date", required=True, help="YYYY-MM-DD")
     share.add_argument("--metric", choices=("total", "populated"), default="total")
@@ -62,6 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     base = csub.add_parser("baseline", help="baseline snapshots that the timeline evolves")
     bsub = base.add_subparsers(dest="baseline_command", metavar="SUBCOMMAND")
+    base.set_defaults(func=_help(base))
     imp = bsub.add_parser("import", help="import a CSV or GeoJSON of place, controller, date")
     imp.add_argument("file", type=Path)
     imp.add_argument("--name", help="the snapshot's name (default: the file name)")
@@ -71,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     claims = sub.add_parser("claims", help="quantitative territory claims")
     clsub = claims.add_subparsers(dest="claims_command", metavar="SUBCOMMAND")
+    claims.set_defaults(func=_help(claims))
     check = clsub.add_parser("check", help="compare each share-of-territory claim with the computed share")
     check.add_argument("--date", help="fallback date for claims with no as-of and no published date "
                        "(default: --default-date)")
@@ -96,6 +99,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _help(parser: argparse.ArgumentParser) -> Any:
+    def show(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return show
 
 
 def _day(value: str | None, what: str = "--date") -> dt.date | None:
