@@ -57,7 +57,11 @@ class EventExtractor:
             if i in leads and state.last_agent is not None and i == order[len(order) - len(leads)]:
                 state.last_agent = None
             if matches:
+                before = len(state.events)
+                body_types = {e.type for e in state.events} if i in leads else set()
                 self.frames.sentence(view, matches, state)
+                if i in leads:  # a headline adds only what the body does not report at all
+                    state.events[before:] = [e for e in state.events[before:] if e.type not in body_types]
         for view in views:
             if view.sentence.chrome:
                 continue

@@ -20,11 +20,14 @@ _PAST_STATE = re.compile(r"(?:كان|كانت|كانتا|كانوا)\s+(?:(?!ا�
 # Event types whose agent may be carried over from the previous sentence (a pronoun subject).
 _CARRY = frozenset({"territory", "siege_broken", "siege_imposed", "withdrawal", "reinforcement", "arrests",
                     "non_violent_transfer_of_territory", "evacuation"})
-_UNARMED = frozenset({"civilians", "protesters"})
+_UNARMED = frozenset({"civilians", "protesters", "un"})
 _UNARMED_TYPES = frozenset({"peaceful_protest", "protest_with_intervention", "evacuation", "other", "agreement",
                             "negotiation"})
 _NO_PLACE_TYPES = frozenset({"agreement", "negotiation", "other"})
-_SHARE_OBJECT = re.compile(r"^\s*(?:\S+\s+){0,3}?(?:نحو|حوالي|اكثر\s+من|اقل\s+من|قرابه|ما\s+يقارب)?\s*[\d.,]+\s*%")
+_SHARE_OBJECT = re.compile(r"^\s*(?:\S+\s+){0,3}?(?:نحو|حوالي|اكثر\s+من|اقل\s+من|قرابه|ما\s+يقارب)?\s*[\d.,]+\s*"
+                           r"(?:%|(?:الف\s+|مليون\s+)?(?:كيلومتر|كم|كيلو\s+متر)\S*\s+مربع)")
+_ANAPHORIC_OBJECT = re.compile(r"^\s*(?:علي\s+)?(?:ال)?(?:مدينه|بلده|قريه|منطقه|حي|مطار|قاعده|المدينه)\s*"
+                               r"(?:[,.]|$|بعد|اثر|عقب)")
 _UNNAMED_OBJECT = re.compile(r"^\s*(?:علي\s+)?(?:ال)?(?:مزيد\s+من\s+|عشرات\s+|مئات\s+|[\d]+\s+|عده\s+)?"
                              r"(?:ال)?(?:بلدات|قري|مناطق|مواقع|نقاط|احياء|مدن|بلده|قريه|تلال)\b[^\"]*?"
                              r"(?:في|ب\S*|شمال\S*|جنوب\S*|شرق\S*|غرب\S*)\s*$")
@@ -119,6 +122,9 @@ class FrameBuilder:
                 continue  # «تحرير مدنيين»: freeing people is not taking ground
             if kind == "territory" and rule.voice == "noun" and _MAP_WORDS.search(lead):
                 continue  # «نسبة سيطرة», «مناطق سيطرة», «خريطة السيطرة»: a share or a map, not a capture
+            if kind == "territory" and rule.voice == "noun" and not places and _ANAPHORIC_OBJECT.match(
+                    view.gap(trig.end, min(region_end, trig.end + 40))):
+                continue  # «وجاءت السيطرة على المدينة»: a restatement of a capture already reported
             if kind == "territory" and _SHARE_OBJECT.match(obj):
                 continue  # «بسطت سيطرتها على 52% من مساحة ...» is a share, kept as a quantity
             if kind in ("territory", "siege_broken", "siege_imposed") and places and _UNNAMED_OBJECT.match(obj):
@@ -205,6 +211,10 @@ class FrameBuilder:
                              rule.siege, trig, modality)
             if modality == "asserted" and is_named(agent) and agent.actor_id not in _UNARMED:
                 state.last_agent = agent
+        here = [e for e in state.events if e.provenance.sentence.start == view.span.start]
+        if any(e.type == "protest_with_intervention" for e in here):
+            state.events = [e for e in state.events if not (e.type == "peaceful_protest"
+                            and e.provenance.sentence.start == view.span.start)]
         # a second trigger of the same capture («استعاد النظام السيطرة على X») leaves a placeless twin
         placed = {(e.type, e.actor1) for e in state.events if e.place is not None
                   and e.provenance.sentence.start == view.span.start}
