@@ -129,3 +129,32 @@ def test_baseline_polygon_and_unlocated_units(model):
     assert res.percent_of((SDF,)) == pytest.approx(25.0)
     assert index.units_unlocated == ("place:zz",)
     assert res.method.units_unlocated == ("place:zz",)
+
+
+def test_shares_always_sum_to_100_percent(model):
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    actors = st.sampled_from([GOV, IS, SDF, MIL, OPP])
+    names = {"A1": (0.5, 0.5), "A2": (1.5, 0.5), "R3": (2.5, 1.5), "R4": (3.5, 1.5)}
+    units = st.sampled_from(["A1", "A2", "R3", "R4", "gov:Aleppo", "gov:Raqqa", "rel:Raqqa"])
+    days = st.dates(min_value=d("2012-01-01"), max_value=d("2020-12-31"))
+    facts = st.lists(st.tuples(units, actors, days), min_size=1, max_size=25)
+
+    def place(u):
+        if u.startswith("gov:"):
+            return gov(u[4:])
+        if u.startswith("rel:"):
+            return region("Raqqa", "countryside:west")
+        return A(u, *names[u])
+
+    @hypothesis.settings(max_examples=40, deadline=None)
+    @hypothesis.given(facts, days, st.sampled_from(["total", "populated"]))
+    def check(rows, day, metric):
+        src = DocBuilder().add("h", published="2021-01-01", control=tuple(
+            control(place(u), a, day_.isoformat()) for u, a, day_ in rows)).source()
+        res = shares_for(src, model, day.isoformat(), metric=metric)
+        assert sum(r.percent for r in res.rows) == pytest.approx(100.0)
+        assert sum(r.percent for r in res.actors) == pytest.approx(100.0)
+        assert all(r.percent >= 0 for r in res.rows)
+
+    check()
