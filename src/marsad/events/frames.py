@@ -33,7 +33,8 @@ _UNNAMED_OBJECT = re.compile(r"^\s*(?:علي\s+)?(?:ال)?(?:مزيد\s+من\s+|
                              r"(?:في|ب\S*|شمال\S*|جنوب\S*|شرق\S*|غرب\S*)\s*$")
 _WAS = re.compile(r"(?:كان|كانت|كانوا|كانتا|مازال|ما\s+زال|لا\s+يزال|لا\s+تزال)\s+(?:\S+\s+){0,2}$")
 _SINCE = re.compile(r"^\s*(?:\S+\s+){0,2}منذ")
-_LIST_LEAD = re.compile(r"^(?:و)?(?:علي\s+|الي\s+)?(?:قري|بلدات|بلدتي|قريتي|مدن|مدينتي|احياء|حيي|مناطق|مواقع|هي|هما|هم|منها|"
+_LIST_LEAD = re.compile(r"^(?:و)?(?:علي\s+|الي\s+)?"
+                        r"(?:قري|بلدات|بلدتي|قريتي|مدن|مدينتي|احياء|حيي|مناطق|مواقع|هي|هما|هم|منها|"
                         r"المتمثله|تشمل|تضم)\b")
 _BESIEGER_BEFORE = re.compile(r"(?:ضربه|ضربها|فرضه|فرضها|يفرضه|يفرضها|فرض|يفرض|من\s+قبل|يحاصر|حاصره|تحاصره)\s*$")
 _MAP_WORDS = re.compile(r"(?:نسبه|نسب|مساحه|مناطق|خريطه|خارطه|نفوذ|خطوط)\s*$")
@@ -182,10 +183,10 @@ class FrameBuilder:
             elif kind in ("arrests", "attack_on_civilians", "abduction") and agent is not None and \
                     agent.actor_id in ("protesters", "civilians"):
                 patient, agent = agent, state.last_agent
-            if agent is None:
-                continue
             if rule.siege == "lifted_by_deal":
-                self._sieges(view, state, roles, places, "lifted_by_deal", trig, modality)
+                self._sieges(view, state, Roles(None, None), places, "lifted_by_deal", trig, modality)
+                continue
+            if agent is None:
                 continue
             if kind == "agreement":
                 if patient is None and state.agreement_pairs:

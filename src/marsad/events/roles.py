@@ -132,7 +132,8 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
     return Roles(agent, patient)
 
 
-_CHAIN_GAP = re.compile(r"^[\s,\"'()]*(?:و|او)?\s*(?:علي\s+|الي\s+)?(?:ال)?(?:قري|بلدات|بلدتي|قريتي|مدينه|مدينتي|مدن|بلده|قريه|حي|حيي|"
+_CHAIN_GAP = re.compile(r"^[\s,\"'()]*(?:و|او)?\s*(?:علي\s+|الي\s+)?(?:ال)?"
+                        r"(?:قري|بلدات|بلدتي|قريتي|مدينه|مدينتي|مدن|بلده|قريه|حي|حيي|"
                         r"احياء|مطار|مطاري|منطقه|مناطق|حقل|حقول|معبر|سد|قاعده|مخيم|مخيمات|جبل|تله)?[\s,\"'()]*$")
 _CONTAIN_GAP = re.compile(r"^[\s,]*(?:و)?(?:في|ب|ضمن|داخل|قرب|شمال\S*|جنوب\S*|شرق\S*|غرب\S*|بريف|ريف|محيط|"
                           r"اطراف|عند)?(?:\s+(?:شمال\S*|جنوب\S*|شرق\S*|غرب\S*|مدينه|محافظه))?[\s,]*$")
@@ -173,4 +174,38 @@ def find_places(view: SentenceView, trig: Span, rule: TriggerRule, *, region_end
     before = [p for p in places if clause.start <= p.span.start and p.span.end <= trig.start]
     if before and rule.voice in ("passive", "noun"):
         return prune_containers(view, before)
-    return []
+    return anaphoric_places(view, trig, region_end)
+
+
+# «المدينة», «الحيين», «البلدة» after a trigger: the places of that kind the text named last
+_ANAPHOR = re.compile(r"^[\s,]*(?:\S+\s+){0,3}?(?:علي|الي|عن|في|من)?\s*(?:ال)(مدينه|مدينتين|بلده|بلدتين|حي|حيين|احياء|"
+                      r"قريه|قريتين|قري|منطقه|مطار|قاعده)(?!\w)")
+_ANAPHOR_KINDS: dict[str, tuple[frozenset[str], int]] = {
+    "مدينه": (frozenset({"city", "town"}), 1), "مدينتين": (frozenset({"city", "town"}), 2),
+    "بلده": (frozenset({"town", "city", "village"}), 1), "بلدتين": (frozenset({"town", "city", "village"}), 2),
+    "حي": (frozenset({"neighbourhood"}), 1), "حيين": (frozenset({"neighbourhood"}), 2),
+    "احياء": (frozenset({"neighbourhood"}), 3), "قريه": (frozenset({"village", "town"}), 1),
+    "قريتين": (frozenset({"village", "town"}), 2), "قري": (frozenset({"village", "town"}), 3),
+    "منطقه": (frozenset({"region", "town", "village", "neighbourhood", "city"}), 1),
+    "مطار": (frozenset({"airbase"}), 1), "قاعده": (frozenset({"airbase", "military_base"}), 1),
+}
+
+
+def anaphoric_places(view: SentenceView, trig: Span, region_end: int) -> list[PlaceMention]:
+    m = _ANAPHOR.match(view.gap(trig.end, min(region_end, trig.end + 60)))
+    if not m:
+        return []
+    kinds, count = _ANAPHOR_KINDS[m.group(1)]
+    earlier = [p for p in view.analysis.places if p.span.end <= trig.start and (p.kind or "") in kinds]
+    if not earlier:
+        return []
+    if count == 1:
+        return earlier[-1:]
+    picked: list[PlaceMention] = []
+    for p in reversed(earlier):  # the last coordinated names of that kind («الشيخ مقصود والأشرفية»)
+        if any(q.key == p.key for q in picked):
+            continue
+        picked.insert(0, p)
+        if len(picked) == count:
+            break
+    return picked
