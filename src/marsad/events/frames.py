@@ -47,7 +47,6 @@ class DocState:
     """Mutable state of one document's pass (local to one call; never shared)."""
 
     last_agent: ActorMention | None = None
-    prev_date: tuple[str | None, int] = (None, 3)
     events: list[Event] = field(default_factory=list)
     control: list[ControlFact] = field(default_factory=list)
     sieges: list[Siege] = field(default_factory=list)
@@ -90,8 +89,7 @@ class FrameBuilder:
             heads.append(f.to_original(m.start, sp if sp > 0 else m.end))
         patients: set[int] = set()
         explicit = self._date(view)
-        # a sentence with no time of its own continues the previous sentence's stated date
-        date, precision = explicit if explicit[0] is not None else state.prev_date
+        date, precision = explicit
         sent_text = f.text[f.to_folded(view.span.start) : f.to_folded(view.span.end)]
         handover = bool(_HANDOVER.search(sent_text))
         prev_state: tuple[ActorMention | None, list[PlaceMention]] | None = None
@@ -164,7 +162,7 @@ class FrameBuilder:
             if kind == "siege_broken" and roles.agent is not None and _BESIEGER_BEFORE.search(
                     view.gap(max(view.span.start, roles.agent.span.start - 16), roles.agent.span.start)):
                 roles = Roles(None, roles.agent)  # «الطوق الذي ضربه التنظيم»: the besieger does not break it
-            agent, patient = self._resolve_agent(roles, kind, state)
+            agent, patient = self._resolve_agent(roles, kind if rule.control != "advance" else "advance", state)
             if kind == "territory":
                 if agent is None:
                     continue
@@ -172,7 +170,7 @@ class FrameBuilder:
                 kind = self._territory_type(agent.actor_id)
                 if rule.control == "transfer":
                     kind = "non_violent_transfer_of_territory"
-            if rule.control in ("deploy", "advance") and handover and m.rule.voice == "active":
+            if handover and (rule.control == "deploy" or rule.control == "advance" and rule.voice == "active"):
                 kind = "non_violent_transfer_of_territory"
             if kind in ("peaceful_protest",):
                 patient, agent = None, self._protesters(view, trig)
@@ -236,7 +234,6 @@ class FrameBuilder:
                 for pl in extra:
                     self._control(view, state, pl, ctrl.actor_id if ctrl else "", prev.actor_id if prev else None,
                                   Span(start, pl.span.end), "asserted", date)
-        state.prev_date = explicit
 
     # -- helpers ----------------------------------------------------------------------------------------------
     @staticmethod
