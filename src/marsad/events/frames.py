@@ -170,7 +170,7 @@ class FrameBuilder:
                 kind = self._territory_type(agent.actor_id)
                 if rule.control == "transfer":
                     kind = "non_violent_transfer_of_territory"
-            if handover and (rule.control == "deploy" or rule.control == "advance" and rule.voice == "active"):
+            if handover and (rule.control == "deploy" or (rule.control == "advance" and rule.voice == "active")):
                 kind = "non_violent_transfer_of_territory"
             if kind in ("peaceful_protest",):
                 patient, agent = None, self._protesters(view, trig)
