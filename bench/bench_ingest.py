@@ -12,6 +12,11 @@ Usage::
     python bench/bench_ingest.py -n 2000 --pg postgresql://postgres@127.0.0.1:5432/test
     MARSAD_TEST_PG=postgresql://... python bench/bench_ingest.py --pipeline none   # store path only
 
+``--acceptance`` runs issue 4's acceptance batch instead (``tests/test_ingest_acceptance.py``: 10,040 good
+documents in JSONL files and every supported encoding, plus binary, undecodable, truncated, deeply nested,
+empty and 50 MB files and bad JSONL lines) through the chosen pipeline into each store, twice, and checks
+that every good document is stored, every bad one is a failure with its code, and the counts do not move.
+
 The PostgreSQL run uses its own schema, dropped at the end.
 """
 
@@ -74,8 +79,33 @@ def drop_schemas(url: str) -> None:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        for schema in ("bench_e2e", "bench_add"):
+        for schema in ("bench_e2e", "bench_add", "bench_acceptance"):
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def acceptance(stores: list[tuple[str, str]], pipeline: Callable[..., object], tmp: Path) -> int:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from marsad.ingest.run import ingest
+    from marsad.store import DocumentFilter, open_store
+    from test_ingest_acceptance import make_batch  # the same batch as the test
+
+    good, bad = make_batch(tmp / "batch")
+    print(f"acceptance batch: {len(good)} good documents, {len(bad)} bad ones")
+    print(f"{'store':<12}{'pass':>5}{'seen':>7}{'stored':>8}{'dup':>7}{'failed':>8}{'seconds':>9}{'docs/s':>8}  check")
+    ok = True
+    for name, url in stores:
+        with open_store(url if name == "sqlite" else _schema(url, "bench_acceptance")) as store:
+            stats = None
+            for n in (1, 2):
+                s = ingest([tmp / "batch"], store, pipeline=pipeline)  # type: ignore[arg-type]
+                ids = {d.document.id for d in store.documents(DocumentFilter(limit=None))}
+                fails = {(f.doc_id or f.source): f.code for f in store.failures()}
+                check = ids == good and fails == bad and (stats is None or store.stats() == stats)
+                stats = store.stats()
+                ok &= check
+                print(f"{name:<12}{n:>5}{s.seen:>7}{s.stored:>8}{s.duplicates:>7}{s.failed:>8}{s.seconds:>9.1f}"
+                      f"{s.seen / s.seconds:>8.0f}  {'ok' if check else 'MISMATCH'}")
+    return 0 if ok else 1
 
 
 def main() -> int:
@@ -84,7 +114,21 @@ def main() -> int:
     ap.add_argument("--pg", default=os.environ.get("MARSAD_TEST_PG"), help="PostgreSQL URL (default $MARSAD_TEST_PG)")
     ap.add_argument("--pipeline", choices=("default", "none"), default="default",
                     help="'none' measures reading and storing only")
+    ap.add_argument("--acceptance", action="store_true", help="run the 10,000-document acceptance batch")
     args = ap.parse_args()
+    if args.acceptance:
+        import marsad
+
+        with tempfile.TemporaryDirectory(prefix="marsad-acceptance-") as tmp:
+            stores = [("sqlite", str(Path(tmp) / "acceptance.db"))]
+            if args.pg:
+                stores.append(("postgresql", args.pg))
+            pipeline = marsad.default_pipeline() if args.pipeline == "default" else null_pipeline()
+            try:
+                return acceptance(stores, pipeline, Path(tmp))
+            finally:
+                if args.pg:
+                    drop_schemas(args.pg)
 
     import marsad
     from marsad.ingest import read_sources
