@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
 from marsad.events.context import sentence_views
 from marsad.events.frames import DocState, FrameBuilder
-from marsad.events.lexicon import ModalityLexicon, TriggerLexicon, TriggerMatch
+from marsad.events.lexicon import CueMatch, ModalityLexicon, TriggerLexicon, TriggerMatch
+from marsad.events.prefilter import words_of
 from marsad.events.quantities import QuantityBuilder
 from marsad.events.roles import is_named
 from marsad.model import ExtractionResult, Quantity, Sentence
@@ -29,7 +31,14 @@ class EventExtractor:
 
     def __call__(self, analysis: Analysis) -> ExtractionResult:
         f = analysis.folded
-        all_matches = list(self.triggers.finditer(f.text))
+        words = words_of(f.text)
+        all_matches = self.triggers.scan(f.text, words)
+        all_cues = self.modality.scan(f.text, words)
+        cue_starts = [c.start for c in all_cues]
+
+        def cues_in(fs: int, fe: int) -> list[CueMatch]:
+            return all_cues[bisect_left(cue_starts, fs) : bisect_left(cue_starts, fe)]
+
         views = sentence_views(analysis)
         state = DocState()
         quantities: list[Quantity] = []
@@ -59,7 +68,8 @@ class EventExtractor:
             if matches:
                 before = len(state.events)
                 body_types = {e.type for e in state.events} if i in leads else set()
-                self.frames.sentence(view, matches, state)
+                vs = f.to_folded(view.span.start)
+                self.frames.sentence(view, matches, state, cues=cues_in(vs, f.to_folded(view.span.end)))
                 if i in leads:  # a headline adds only what the body does not report at all
                     state.events[before:] = [e for e in state.events[before:] if e.type not in body_types]
         for view in views:
@@ -67,7 +77,7 @@ class EventExtractor:
                 continue
             fs, fe = f.to_folded(view.span.start), f.to_folded(view.span.end)
             if view.quantities:
-                cues = self.modality.find(f.text, fs, fe)
+                cues = cues_in(fs, fe)
                 for q in view.quantities:
                     fact = self.quantities.build(view, q, cues)
                     if fact is not None:

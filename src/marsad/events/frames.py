@@ -78,9 +78,11 @@ class FrameBuilder:
         return "asserted"
 
     # -- main -------------------------------------------------------------------------------------------------
-    def sentence(self, view: SentenceView, matches: list[TriggerMatch], state: DocState) -> None:
+    def sentence(self, view: SentenceView, matches: list[TriggerMatch], state: DocState, *,
+                 cues: list[CueMatch] | None = None) -> None:
         f = view.analysis.folded
-        cues = self.modality.find(f.text, f.to_folded(view.span.start), f.to_folded(view.span.end))
+        if cues is None:
+            cues = self.modality.find(f.text, f.to_folded(view.span.start), f.to_folded(view.span.end))
         matches = [m for m in matches if "protest" in m.rule.type or not self._inside_actor(view, m)]
         spans = [f.to_original(m.start, m.end) for m in matches]
         heads = []

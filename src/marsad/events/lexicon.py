@@ -64,6 +64,10 @@ class TriggerLexicon:
         index = WordIndex.build(alts, clitic=_CLITIC)
         return cls(rules=tuple(rules), index=index, version=table.header["version"])
 
+    def scan(self, text: str, words: list[tuple[int, str]]) -> list[TriggerMatch]:
+        """All trigger matches of a document, from its precomputed words."""
+        return [TriggerMatch(self.rules[i], m.start(), m.end()) for i, m in self.index.scan(text, words)]
+
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[TriggerMatch]:
         """Non-overlapping trigger matches; where several rules match at one word, the earliest row wins."""
         for i, m in self.index.finditer(text, start, end):
@@ -102,6 +106,11 @@ class ModalityLexicon:
             cues.append(ModalityCue(row["modality"], row["scope"], int(row.get("window") or 0), rx))
         index = WordIndex.build([c.regex.pattern for c in cues], clitic="")
         return cls(tuple(cues), index)
+
+    def scan(self, text: str, words: list[tuple[int, str]]) -> list[CueMatch]:
+        out = [CueMatch(self.cues[i], m.start(), m.end()) for i, m in self.index.scan_all(text, words)]
+        out.sort(key=lambda c: c.start)
+        return out
 
     def find(self, text: str, start: int, end: int) -> list[CueMatch]:
         out = [CueMatch(self.cues[i], m.start(), m.end()) for i, m in self.index.finditer_all(text, start, end)]

@@ -148,3 +148,36 @@ class WordIndex:
                 m = self.patterns[i].match(text, w.start(), end)
                 if m:
                     yield i, m
+
+    def scan(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
+        """``finditer`` over a precomputed list of ``(start, word)``."""
+        out = []
+        pos = 0
+        cand = self._candidates
+        pats = self.patterns
+        for start, word in words:
+            if start < pos:
+                continue
+            for i in cand(word):
+                m = pats[i].match(text, start)
+                if m:
+                    out.append((i, m))
+                    pos = m.end()
+                    break
+        return out
+
+    def scan_all(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
+        """``finditer_all`` over a precomputed list of ``(start, word)``."""
+        out = []
+        cand = self._candidates
+        pats = self.patterns
+        for start, word in words:
+            for i in cand(word):
+                m = pats[i].match(text, start)
+                if m:
+                    out.append((i, m))
+        return out
+
+
+def words_of(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _WORD.finditer(text)]

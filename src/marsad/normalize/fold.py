@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from marsad.model.document import Span
@@ -88,7 +88,21 @@ class Folded:
 
     def to_folded(self, pos: int) -> int:
         """The first folded index whose original offset is ``>= pos``."""
-        return bisect_left(self.offsets, pos)
+        inv = self._inverse
+        return inv[pos] if 0 <= pos < len(inv) else bisect_left(self.offsets, pos)
+
+    @cached_property
+    def _inverse(self) -> list[int]:
+        """``to_folded`` for every original offset, built once per document (O(n))."""
+        inv = [0] * (len(self.original) + 1)
+        j = 0
+        offs = self.offsets
+        n = len(offs)
+        for pos in range(len(inv)):
+            while j < n and offs[j] < pos:
+                j += 1
+            inv[pos] = j
+        return inv
 
 
 def _is_mark(ch: str) -> bool:
