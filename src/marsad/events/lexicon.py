@@ -64,8 +64,9 @@ class TriggerLexicon:
         index = WordIndex.build(alts, clitic=_CLITIC)
         return cls(rules=tuple(rules), index=index, version=table.header["version"])
 
-    def scan(self, text: str, words: list[tuple[int, str]]) -> list[TriggerMatch]:
-        """All trigger matches of a document, from its precomputed words."""
+    def scan(self, text: str) -> list[TriggerMatch]:
+        """All trigger matches of a document."""
+        words = self.index.candidate_words(text)
         return [TriggerMatch(self.rules[i], m.start(), m.end()) for i, m in self.index.scan(text, words)]
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[TriggerMatch]:
@@ -107,7 +108,8 @@ class ModalityLexicon:
         index = WordIndex.build([c.regex.pattern for c in cues], clitic="")
         return cls(tuple(cues), index)
 
-    def scan(self, text: str, words: list[tuple[int, str]]) -> list[CueMatch]:
+    def scan(self, text: str) -> list[CueMatch]:
+        words = self.index.candidate_words(text)
         out = [CueMatch(self.cues[i], m.start(), m.end()) for i, m in self.index.scan_all(text, words)]
         out.sort(key=lambda c: c.start)
         return out

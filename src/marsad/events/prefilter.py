@@ -58,6 +58,26 @@ def possible_prefixes(pattern: str, n: int = 3) -> set[str]:
     return _prefixes(list(P.parse(pattern).data), n)
 
 
+_CLITIC_FORMS = tuple(a + b + c for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for c in ("", "ال", "ل"))
+
+
+def _trie_regex(strings: set[str]) -> str:
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in strings:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        if "" in node:  # a key ends here: the word is a candidate whatever follows
+            return ""
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
 @dataclass(frozen=True)
 class WordIndex:
     """Rules indexed by the first 1..3 letters they can start with; ``always`` holds rules that can start anywhere."""
@@ -66,6 +86,7 @@ class WordIndex:
     index: dict[str, tuple[int, ...]]
     always: tuple[int, ...]
     clitics: re.Pattern[str]
+    starts: re.Pattern[str] | None = None  # word starts that may begin a match (None: every word)
 
     @classmethod
     def build(cls, patterns: list[str], *, clitic: str) -> WordIndex:
@@ -78,14 +99,28 @@ class WordIndex:
                 continue
             for p in prefs:
                 index.setdefault(p, set()).add(i)
+        keys = {c + k for k in index for c in _CLITIC_FORMS}
+        starts = None if always else re.compile(r"(?<!\w)" + _trie_regex(keys))
         return cls(patterns=tuple(re.compile(clitic + "(?:" + p + ")") for p in patterns),
                    index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always),
-                   clitics=re.compile(r"(?:و|ف)?(?:ب|ل|ك)?(?:ال|ل)?"))
+                   clitics=re.compile(r"(?:و|ف)?(?:ب|ل|ك)?(?:ال|ل)?"), starts=starts)
+
+    def candidate_words(self, text: str) -> list[tuple[int, str]]:
+        """``(start, word)`` of the words where some rule may match (all words when a rule can start anywhere)."""
+        if self.starts is None:
+            return words_of(text)
+        out = []
+        word_end = _WORD
+        for m in self.starts.finditer(text):
+            w = word_end.match(text, m.start())
+            if w:
+                out.append((m.start(), w.group()))
+        return out
 
     cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
-        state = {k: getattr(self, k) for k in ("patterns", "index", "always", "clitics")}
+        state = {k: getattr(self, k) for k in ("patterns", "index", "always", "clitics", "starts")}
         state["cache"] = {}
         return state
 
