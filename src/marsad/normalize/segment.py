@@ -136,12 +136,13 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_LEAD_SPACE = re.compile(r"[\s\u200f\u200e\ufeff]*")
+
+
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and (text[s].isspace() or text[s] in "\u200f\u200e\ufeff"):
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
+    s = min(_LEAD_SPACE.match(text, s, e).end(), e)  # type: ignore[union-attr]
+    chunk = text[s:e]
+    return s, s + len(chunk.rstrip())
 
 
 def _clauses(text: str, s: int, e: int) -> tuple[Span, ...]:
