@@ -221,3 +221,13 @@ def test_real_pipeline_end_to_end(tmp_path):
         for ev in st.events(EventFilter(include_suppressed=True, limit=None)):
             assert ev.evidence == st.document(ev.doc_id).document.text[ev.event.provenance.span.start:
                                                                        ev.event.provenance.span.end]
+
+
+def test_retry_leaves_unreadable_sources_alone(store):
+    from marsad.ingest import Rejection
+
+    store.add_failure(Rejection("stdin", "stdin", "M103", "empty"))
+    store.add_failure(Rejection("/gone/file.txt", "/gone/file.txt", "M105", "bad"))
+    out = retry(store, pipeline=fake_extract)
+    assert out.seen == 0 and out.resolved == 0
+    assert sorted(f.source for f in store.failures()) == ["/gone/file.txt", "stdin"]

@@ -263,3 +263,31 @@ def test_newer_schema_refused(tmp_path):
         conn.execute("INSERT INTO schema_version VALUES (999, 'future', 'now')")
     with pytest.raises(StoreError, match="newer"):
         open_store(path)
+
+
+def test_concurrent_writers_same_documents(store):
+    """Two connections (threads) writing the same batch in opposite orders: each document once, sources right."""
+    import threading
+
+    results = [shelling(f"c{i}", f"{T1} رقم {i} " + "نص " * i, "قصفت قوات النظام بلدة كفرنبل", outlet=f"مرصد {i}")
+               .build() for i in range(12)]
+    errors: list[BaseException] = []
+
+    def write(batch):
+        try:
+            with open_store(store.url) as other:
+                for r in batch:
+                    other.add(r)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(b,)) for b in (results, results[::-1])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert store.count_documents() == 12
+    evs = store.events()
+    assert len(evs) == 12 and len({e.canonical_id for e in evs}) == 1
+    assert {e.sources for e in evs} == {store.stats().clusters}

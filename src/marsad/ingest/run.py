@@ -168,6 +168,8 @@ def retry(store: Store, *, pipeline: Extractor | None = None, text_column: str |
         else:
             by_source.setdefault(f.source, []).append(f.id)
     for source, ids in by_source.items():
+        if not is_url(source) and not Path(source).exists():
+            continue  # stdin, the API, or a file since removed: nothing to re-read; the failure stays open
         seen_again: set[tuple[str, str]] = set()
         for item in iter_items([source], text_column=text_column, max_bytes=max_bytes, fetch_options=fetch_options):
             if isinstance(item, Rejection):

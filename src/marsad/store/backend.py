@@ -127,7 +127,8 @@ class PostgresConnection:
             import psycopg
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ConfigError("PostgreSQL needs psycopg: pip install 'marsad[pg]'") from exc
-        self.url = url
+        # ``url`` reopens this very store (with its schema) in another process, e.g. a worker.
+        self.url = _with_schema(url, schema) if schema else url
         self.schema = schema
         try:
             self._conn = psycopg.connect(url, autocommit=True)
@@ -206,6 +207,12 @@ def _split_schema(url: str) -> tuple[str, str | None]:
     schema = next((v for k, v in pairs if k == "schema"), None)
     rest = urlencode([(k, v) for k, v in pairs if k != "schema"])
     return urlunsplit(parts._replace(query=rest)), schema
+
+
+def _with_schema(url: str, schema: str) -> str:
+    parts = urlsplit(url)
+    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), ("schema", schema)])
+    return urlunsplit(parts._replace(query=query))
 
 
 def connect(url: str | Path | None, *, schema: str | None = None) -> Connection:

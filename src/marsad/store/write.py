@@ -195,12 +195,11 @@ def _near_duplicate(conn: Connection, sig: Signature) -> tuple[int, int, float] 
 
 def _assign_canonical(conn: Connection, facts: list[FactRow]) -> tuple[list[int | None], list[int]]:
     """The canonical event of each event row (``None`` for suppressed or unmatchable ones) and the ids of
-    canonical events created here. Few round trips: one lock statement, one lookup, one insert per new event."""
+    canonical events created here. Few round trips: one lookup, and one insert per new canonical event."""
     keys = [match_key(fr.event) if fr.event is not None and not fr.suppressed else None for fr in facts]
     wanted = sorted({k for k in keys if k})
     if not wanted:
-        return [None] * len(facts), []
-    conn.lock_keys([lock_id(k) for k in wanted])
+        return [None] * len(facts), []  # (the caller holds the advisory locks of these keys)
     marks = ", ".join("?" * len(wanted))
     known: dict[str, list[tuple[int, str, str]]] = {}
     for cid, key, ctype, cevidence in conn.execute(
@@ -248,6 +247,10 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
     doc = prep.result.document
     chash = doc.content_hash
     revision_key = f"url:{doc.url}" if doc.url else f"id:{doc.id}"
+    # Concurrent writers (PostgreSQL): serialise on this document's revision key and its events' match keys,
+    # all taken at once in sorted order so two writers never wait on each other in a cycle.
+    event_keys = [match_key(fr.event) for fr in prep.facts if fr.event is not None and not fr.suppressed]
+    conn.lock_keys([lock_id(f"revision|{revision_key}"), *(lock_id(k) for k in event_keys if k)])
     found = conn.execute("SELECT id, revision, cluster_id, content_hash FROM documents WHERE content_hash = ? "
                          "OR (revision_key = ? AND is_current = 1) ORDER BY revision DESC", (chash, revision_key))
     dup = [r for r in found if r[3] == chash]
