@@ -121,6 +121,10 @@ def test_changed_page_at_same_url_is_a_revision(store):
     # without a URL, the same id with new text is a revision too
     assert store.add(simple_result("nourl", T3)).status == "stored"
     assert store.add(simple_result("nourl", T3 + " ملحق")).status == "revision"
+    # the same id from two sources is two documents
+    assert store.add(simple_result("1", T4), source="a.csv").status == "stored"
+    assert store.add(simple_result("1", T4 + " آخر"), source="b.csv").status == "stored"
+    assert store.add(simple_result("1", T4 + " معدل"), source="b.csv").status == "revision"
 
 
 def test_corroboration_across_sources(store):

@@ -17,7 +17,8 @@ Writing (each call is one transaction; a process killed mid-batch loses at most 
 
 * ``add(result, *, raw=None, source=None) -> AddOutcome``. Idempotent: a document whose text (content hash)
   is stored already is a ``duplicate`` and writes nothing. A changed text at the same URL (or, without a
-  URL, the same document id) is a new ``revision``; older revisions are kept but no longer queried.
+  URL, the same document id from the same source) is a new ``revision``; older revisions are kept but no
+  longer queried. The same id from two different sources (say ``1`` in two CSV files) is two documents.
   Near-duplicates (MinHash/LSH, ``marsad.store.dedup``) join the cluster of the document they resemble.
   Each asserted event is matched to a canonical event (same day, place and actors; same type or similar
   evidence): ``StoredEvent.sources`` counts the distinct clusters reporting it.

@@ -19,8 +19,8 @@ class AddOutcome(Record):
     """What ``Store.add`` did with one document.
 
     ``status``: ``stored`` (new), ``duplicate`` (same content already stored: nothing written) or
-    ``revision`` (same URL, or same id when there is no URL, with changed content: stored as a new
-    revision that supersedes the old one). ``row_id`` is the store's row (of the existing row for a
+    ``revision`` (same URL, or same id and source when there is no URL, with changed content: stored as
+    a new revision that supersedes the old one). ``row_id`` is the store's row (of the existing row for a
     duplicate); ``cluster_id`` the near-duplicate cluster; ``near_duplicate_of`` the row it resembles.
     """
 

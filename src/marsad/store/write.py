@@ -246,7 +246,8 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
     """Write one prepared document. The caller holds the transaction."""
     doc = prep.result.document
     chash = doc.content_hash
-    revision_key = f"url:{doc.url}" if doc.url else f"id:{doc.id}"
+    src = source or doc.meta.get("source")
+    revision_key = f"url:{doc.url}" if doc.url else f"id:{src or ''}|{doc.id}"
     # Concurrent writers (PostgreSQL): serialise on this document's revision key and its events' match keys,
     # all taken at once in sorted order so two writers never wait on each other in a cycle.
     event_keys = [match_key(fr.event) for fr in prep.facts if fr.event is not None and not fr.suppressed]
@@ -277,7 +278,7 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
         "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (doc.id, revision_key, revision, supersedes, doc.url, doc.outlet,
          doc.published.isoformat() if doc.published else None, doc.title, doc.language, doc.text, chash, raw,
-         source or meta.get("source"), near[1] if near else None, near[0] if near else None,
+         src, near[1] if near else None, near[0] if near else None,
          near[2] if near else None, prep.signature.values, _dumps(meta), prep.result_json,
          next((f.extractor for f in prep.facts), None), len(prep.result.events), now, int(time.time())))
     cluster = near[1] if near else row_id
