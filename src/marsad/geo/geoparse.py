@@ -88,25 +88,30 @@ _new_tok = tuple.__new__  # builds a Tok without the Python-level NamedTuple con
 def tokenize(folded: Folded) -> list[Tok]:
     """Word tokens with the punctuation between them recorded as flags; a detached «و» becomes ``conj``."""
     out: list[Tok] = []
-    pos = 0
     conj = sep = brk = quote = False
     # folding turns line breaks into spaces: find where the original broke lines
     lines = [folded.to_folded(m.start()) for m in _NEWLINE.finditer(folded.original)]
+    nlines = len(lines)
     li = 0
-    for gap, word in _GAP_TOKEN.findall(folded.text):
-        if gap and gap != " ":
-            sep = sep or bool(_SEP.search(gap))
-            brk = brk or bool(_BRK.search(gap))
-            quote = quote or bool(_QUOTE.search(gap))
-        start = pos + len(gap)
-        while li < len(lines) and lines[li] < start:
-            brk = brk or lines[li] >= pos
-            li += 1
-        pos = start + len(word)
+    prev_end = 0
+    append = out.append
+    for m in _GAP_TOKEN.finditer(folded.text):
+        start, pos = m.span(2)
+        if start - m.start() > 1 or (start > m.start() and folded.text[m.start()] != " "):
+            gap = m.group(1)
+            sep = sep or _SEP.search(gap) is not None
+            brk = brk or _BRK.search(gap) is not None
+            quote = quote or _QUOTE.search(gap) is not None
+        if li < nlines and lines[li] < start:
+            while li < nlines and lines[li] < start:
+                brk = brk or lines[li] >= prev_end
+                li += 1
+        prev_end = pos
+        word = m.group(2)
         if word == "و":
             conj = True
             continue
-        out.append(_new_tok(Tok, (start, pos, word, sep, brk, quote, conj)))
+        append(_new_tok(Tok, (start, pos, word, sep, brk, quote, conj)))
         conj = sep = brk = quote = False
     return out
 
