@@ -231,3 +231,20 @@ def test_retry_leaves_unreadable_sources_alone(store):
     out = retry(store, pipeline=fake_extract)
     assert out.seen == 0 and out.resolved == 0
     assert sorted(f.source for f in store.failures()) == ["/gone/file.txt", "stdin"]
+
+
+def test_cli_ingest_from_stdin(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    import marsad
+
+    monkeypatch.setattr(marsad, "default_pipeline", lambda: fake_extract)
+    lines = "\n".join(json.dumps({"id": f"in-{n}", "text": f"قصف على بلدة رقم {n}"}, ensure_ascii=False)
+                      for n in range(3))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines.encode("utf-8")), encoding="utf-8"))
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", "-", "--db", db]) == 0
+    assert "3 stored" in capsys.readouterr().out
+    with open_store(db) as st:
+        assert sorted(d.document.id for d in st.documents()) == ["in-0", "in-1", "in-2"]
