@@ -72,6 +72,7 @@ def run_child(args: argparse.Namespace) -> int:
         engine.start()  # every process up, with its pipeline built
     startup = time.perf_counter() - t0
     out: dict[str, Any] = {"config": args.config, "startup_s": round(startup, 3)}
+    cpu0 = tree_cpu()
     try:
         t1 = time.perf_counter()
         if "store" not in cfg:
@@ -90,11 +91,37 @@ def run_child(args: argparse.Namespace) -> int:
             out.update(items=summary.seen, stored=summary.stored, rejected=summary.failed,
                        duplicates=summary.duplicates, events=summary.events)
         run_s = time.perf_counter() - t1
+        cpu1 = tree_cpu()
     finally:
         engine.close()
-    out.update(run_s=round(run_s, 3), articles_per_s=round(out["items"] / run_s, 1))
+    me = os.getpid()
+    delta = {pid: cpu1[pid] - cpu0.get(pid, 0.0) for pid in cpu1}
+    others = [v for pid, v in delta.items() if pid != me]
+    out.update(run_cpu_client_s=round(delta.get(me, 0.0), 2), run_cpu_workers_s=round(sum(others), 2),
+               run_cpu_max_process_s=round(max([delta.get(me, 0.0), *others]), 2))
+    import resource
+
+    self_usage = resource.getrusage(resource.RUSAGE_SELF)
+    out.update(run_s=round(run_s, 3), articles_per_s=round(out["items"] / run_s, 1),
+               client_cpu_s=round(self_usage.ru_utime + self_usage.ru_stime, 2),
+               client_maxrss_mb=round(self_usage.ru_maxrss / 1024, 1))  # Linux: kilobytes
     print(json.dumps(out))
     return 0
+
+
+def tree_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) of this process and every descendant, by pid."""
+    import psutil
+
+    me = psutil.Process()
+    out: dict[int, float] = {}
+    for p in [me, *me.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+        except psutil.Error:
+            continue
+        out[p.pid] = t.user + t.system
+    return out
 
 
 # ---- the parent: one child per configuration, memory sampled over the process tree ------------------------
@@ -225,24 +252,38 @@ def run_config(name: str, corpus: Path, args: argparse.Namespace) -> dict[str, A
     return res
 
 
-def markdown(results: list[dict[str, Any]], *, corpus: str, n_chars: int) -> str:
-    one = {False: next((r for r in results if r.get("config") == "serial"), None),
+def projected(r: dict[str, Any], cores: int) -> float:
+    """Articles/s this run would reach on ``cores`` idle cores: its run CPU spread over the cores, but no faster
+    than its busiest process (the client, or one worker)."""
+    total = r["run_cpu_client_s"] + r["run_cpu_workers_s"]
+    wall = max(total / cores, r["run_cpu_max_process_s"])
+    return r["items"] / wall if wall else 0.0
+
+
+def markdown(results: list[dict[str, Any]], *, corpus: str, n_chars: int, cores: int) -> str:
+    ref = {False: next((r for r in results if r.get("config") == "serial"), None),
            True: next((r for r in results if r.get("config") == "ingest-serial"), None)}
-    rows = ["| configuration | articles | start-up s | run s | articles/s | speed-up vs 1 core | efficiency | "
-            "peak RSS (tree) MB | largest process MB | same output |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    rows = ["| configuration | articles | start-up s | run s | articles/s | speed-up | CPU ms/article | client CPU | "
+            f"projected articles/s ({cores} idle cores) | projected speed-up | peak RSS, tree MB | "
+            "largest process MB | same output |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         if "skipped" in r:
-            rows.append(f"| {r['config']} | skipped: {r['skipped']} |||||||||")
+            rows.append(f"| {r['config']} | skipped: {r['skipped']} | | | | | | | | | | | |")
             continue
-        ref = one["ingest" in r["config"]]
-        workers = 1 if r["config"].endswith("serial") else 2
-        speed = r["articles_per_s"] / ref["articles_per_s"] if ref else None
+        base = ref["ingest" in r["config"]]
+        total = r["run_cpu_client_s"] + r["run_cpu_workers_s"]
+        speed = f"{r['articles_per_s'] / base['articles_per_s']:.2f}×" if base else "–"
+        proj = projected(r, cores)
+        pspeed = f"{proj / projected(base, 1):.2f}×" if base else "–"
         rows.append(f"| {r['config']} | {r['items']:,} | {r['startup_s']:.1f} | {r['run_s']:.1f} | "
-                    f"{r['articles_per_s']:,.0f} | {f'{speed:.2f}×' if speed else '–'} | "
-                    f"{f'{speed / workers:.0%}' if speed else '–'} | {r['peak_rss_mb']:,.0f} | "
-                    f"{r['peak_rss_largest_process_mb']:,.0f} | {r.get('same_output', '–')} |")
-    return f"corpus: {corpus} (mean {n_chars:,} characters)\n\n" + "\n".join(rows)
+                    f"{r['articles_per_s']:,.0f} | {speed} | {total / r['items'] * 1000:.2f} | "
+                    f"{r['run_cpu_client_s'] / max(total, 1e-9):.0%} | {proj:,.0f} | {pspeed} | "
+                    f"{r['peak_rss_mb']:,.0f} | {r['peak_rss_largest_process_mb']:,.0f} | {r.get('same_output', '–')} "
+                    "|")
+    loads = ", ".join(f"{r['config']} {r['load_before']:.1f}" for r in results if "load_before" in r)
+    return (f"corpus: {corpus} (mean {n_chars:,} characters); load average before each run: {loads}\n\n"
+            + "\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--pg", help="PostgreSQL URL for the -pg configurations (a fresh schema per run, dropped after)")
     ap.add_argument("--json", default=str(WORK / "results.json"))
+    ap.add_argument("--cores", type=int, default=os.cpu_count() or 2, help="cores for the CPU-time projection")
     args = ap.parse_args(argv)
     names = [c.strip() for c in args.configs.split(",") if c.strip()]
     unknown = [c for c in names if c not in CONFIGS]
@@ -289,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             r["same_output"] = "yes" if r["digest"] == firsts[key] else "NO"
     Path(args.json).write_text(json.dumps({"corpus": str(corpus), "mean_chars": n_chars, "cpus": os.cpu_count(),
                                            "results": results}, indent=2), encoding="utf-8")
-    print(markdown(results, corpus=str(corpus), n_chars=n_chars))
+    print(markdown(results, corpus=str(corpus), n_chars=n_chars, cores=args.cores))
     return 0 if all(r.get("same_output", "yes") == "yes" for r in results) else 1
 
 

@@ -3,7 +3,8 @@
 Imported only for ``--engine dask`` (it needs ``pip install 'marsad[dask]'``).
 
 * The cluster: ``--scheduler tcp://HOST:8786``, or a ``LocalCluster`` of ``--workers N`` processes with one
-  thread each (``dashboard_address=":0"``: never a fixed port).
+  thread each (``dashboard_address=":0"``: never a fixed port; Dask's profiler and monitors quietened,
+  see ``QUIET_LOCAL_CLUSTER``).
 * The pipeline is built once on the client and shipped once per worker inside a ``WorkerPlugin``: every
   worker, including one that joins later, unpickles it once at registration, and tasks look it up by the
   plugin's name. (A scattered future would not do: Dask's active memory manager drops "extra" replicas,
@@ -24,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from marsad.errors import ConfigError
@@ -44,6 +46,18 @@ from marsad.settings import Settings
 __all__ = ["DaskEngine", "PipelinePlugin"]
 
 T = TypeVar("T")
+
+#: Dask settings for the LocalCluster this engine starts (workers inherit them when they are spawned). Dask's
+#: sampling profiler walks each worker's stack every 10 ms and its monitors poll /proc several times a second:
+#: together ~4 % of a core per idle worker and ~5 % in the client, more while busy; off or slowed here, since
+#: there is no dashboard to show them. A cluster of your own (``--scheduler``) keeps its own configuration.
+QUIET_LOCAL_CLUSTER: dict[str, object] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing-interval": "1s",
+}
 _WORKER_LOSS = frozenset({"KilledWorker", "FutureCancelledError", "CancelledError", "CommClosedError"})
 
 
@@ -87,9 +101,10 @@ class DaskEngine:
                                       value=options.scheduler) from exc
             else:
                 kw: dict[str, Any] = {"memory_limit": options.memory_limit} if options.memory_limit else {}
-                self._cluster = LocalCluster(n_workers=options.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=":0", silence_logs=logging.ERROR, **kw)
-                self.client = Client(self._cluster)
+                with dask.config.set(QUIET_LOCAL_CLUSTER):
+                    self._cluster = LocalCluster(n_workers=options.workers, threads_per_worker=1, processes=True,
+                                                 dashboard_address=":0", silence_logs=logging.ERROR, **kw)
+                    self.client = Client(self._cluster)
             self.client.wait_for_workers(1, timeout=60)
             self.parallelism = max(1, sum(self.client.nthreads().values()))
             pipe = pipeline if pipeline is not None else pipeline_for(settings)
