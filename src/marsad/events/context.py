@@ -32,7 +32,8 @@ class SentenceView:
         if b <= a:
             return ""
         f = self.analysis.folded
-        return f.text[f.to_folded(a) : f.to_folded(b)]
+        inv = f.inverse  # two list lookups instead of two method calls: this is called a lot
+        return f.text[inv[a] : inv[b]]
 
     def clause_of(self, pos: int) -> Span:
         for c in self.sentence.clauses:

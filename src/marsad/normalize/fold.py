@@ -88,11 +88,11 @@ class Folded:
 
     def to_folded(self, pos: int) -> int:
         """The first folded index whose original offset is ``>= pos``."""
-        inv = self._inverse
+        inv = self.inverse
         return inv[pos] if 0 <= pos < len(inv) else bisect_left(self.offsets, pos)
 
     @cached_property
-    def _inverse(self) -> list[int]:
+    def inverse(self) -> list[int]:
         """``to_folded`` for every original offset, built once per document (O(n))."""
         inv = [0] * (len(self.original) + 1)
         j = 0
