@@ -125,7 +125,7 @@ class Store:
         prepared = prepare(result)
         for attempt in range(2):
             try:
-                with self._lock, self._conn.transaction():
+                with self._lock, self._conn.transaction(), self._conn.pipelined():
                     return add_prepared(self._conn, prepared, raw=raw, source=source)
             except Exception as exc:
                 if attempt == 0 and is_integrity_error(exc):

@@ -28,11 +28,15 @@ class Connection(Protocol):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int: ...
 
     def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def pipelined(self) -> contextlib.AbstractContextManager[None]: ...
 
     def lock_key(self, key: int) -> None: ...
 
@@ -74,6 +78,15 @@ class SqliteConnection:
             raise
         except sqlite3.Error as exc:
             raise StoreError(f"SQLite error: {exc}", detail=sql[:200]) from exc
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A statement whose result is not needed."""
+        self.execute(sql, params)
+
+    @contextlib.contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """Nothing to do: SQLite has no round trips."""
+        yield
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
@@ -152,11 +165,29 @@ class PostgresConnection:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         try:
             cur = self._conn.execute(self._sql(sql), tuple(params))  # type: ignore[call-overload]
-            return list(cur.fetchall()) if cur.description else []
+            return list(cur.fetchall()) if _returns_rows(sql) else []
         except self._psycopg.errors.UniqueViolation:
             raise
         except self._psycopg.Error as exc:
             raise StoreError(f"PostgreSQL error: {exc}", detail=sql[:200]) from exc
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A statement whose result is not needed: inside ``pipelined()`` it is sent without waiting."""
+        try:
+            self._conn.execute(self._sql(sql), tuple(params))  # type: ignore[call-overload]
+        except self._psycopg.Error as exc:
+            raise StoreError(f"PostgreSQL error: {exc}", detail=sql[:200]) from exc
+
+    @contextlib.contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """psycopg's pipeline mode: statements are sent without waiting for each answer, and a read waits
+        only for what it needs; errors surface at the next read or at the end (then the transaction rolls
+        back)."""
+        if not self._psycopg.Pipeline.is_supported():
+            yield
+            return
+        with self._conn.pipeline():
+            yield
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
@@ -172,8 +203,13 @@ class PostgresConnection:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        with self._conn.transaction():
-            yield
+        try:
+            with self._conn.transaction():
+                yield
+        except self._psycopg.errors.UniqueViolation:
+            raise
+        except self._psycopg.Error as exc:
+            raise StoreError(f"PostgreSQL error: {exc}") from exc
 
     def lock_key(self, key: int) -> None:
         """A transaction-scoped advisory lock, so concurrent writers match canonical events one at a time."""
@@ -188,6 +224,11 @@ class PostgresConnection:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _returns_rows(sql: str) -> bool:
+    head = sql.lstrip()[:6].upper()
+    return head in ("SELECT", "WITH") or " RETURNING " in sql.upper()
 
 
 def is_integrity_error(exc: BaseException) -> bool:

@@ -231,7 +231,7 @@ def refresh_canonical(conn: Connection, ids: Sequence[int]) -> None:
     if not wanted:
         return
     marks = ", ".join("?" * len(wanted))
-    conn.execute(
+    conn.run(
         "UPDATE canonical_events SET "
         "first_event_id = COALESCE(first_event_id, (SELECT MIN(e.id) FROM events e WHERE e.canonical_id = "
         "canonical_events.id)), "
@@ -264,7 +264,7 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
     revision, supersedes = 1, None
     if prev:
         supersedes, revision = int(prev[0][0]), int(prev[0][1]) + 1
-        conn.execute("UPDATE documents SET is_current = 0 WHERE revision_key = ? AND is_current = 1", (revision_key,))
+        conn.run("UPDATE documents SET is_current = 0 WHERE revision_key = ? AND is_current = 1", (revision_key,))
         touched += [int(r[0]) for r in conn.execute(
             "SELECT DISTINCT canonical_id FROM events WHERE document_id = ? AND canonical_id IS NOT NULL",
             (supersedes,))]
@@ -283,7 +283,7 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
          next((f.extractor for f in prep.facts), None), len(prep.result.events), now, int(time.time())))
     cluster = near[1] if near else row_id
     if not near:
-        conn.execute("UPDATE documents SET cluster_id = ? WHERE id = ?", (row_id, row_id))
+        conn.run("UPDATE documents SET cluster_id = ? WHERE id = ?", (row_id, row_id))
     conn.executemany("INSERT INTO document_bands (band, hash, document_id) VALUES (?, ?, ?)",
                      [(b, h, row_id) for b, h in enumerate(prep.signature.bands)])
     conn.executemany("INSERT INTO mentions (document_id, kind, span_start, span_end, surface, value, record) "
@@ -300,7 +300,7 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
     for table, rows in by_table.items():
         conn.executemany(_insert_sql(table), rows)
     refresh_canonical(conn, touched)
-    conn.execute("UPDATE failures SET resolved = 1 WHERE doc_key = ? AND resolved = 0", (doc.id,))
+    conn.run("UPDATE failures SET resolved = 1 WHERE doc_key = ? AND resolved = 0", (doc.id,))
     p = prep.result
     return AddOutcome("revision" if supersedes else "stored", doc.id, row_id, revision, cluster_id=cluster,
                       near_duplicate_of=near[0] if near else None, events=len(p.events), control=len(p.control),
