@@ -111,13 +111,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         routes = {
             "/page.html": ("text/html; charset=utf-8", (FIX / "page.html").read_bytes()),
             "/feed.xml": ("application/rss+xml", (FIX / "feed.xml").read_bytes()),
-            "/linked.xml": ("application/rss+xml", (FIX / "feed.xml").read_bytes().replace(
-                b"https://example.org/a/101", f"http://127.0.0.1:{port}/page.html".encode())),
+            "/linked.xml": ("application/rss+xml", (FIX / "feed.xml").read_bytes().replace(  # local links only
+                b"https://example.org/a/101", f"http://127.0.0.1:{port}/page.html".encode()).replace(
+                b"https://example.org/a/", f"http://127.0.0.1:{port}/gone/".encode())),
             "/big.txt": ("text/plain", "قصف ".encode() * 50_000),
             "/article.json": ("application/json", (FIX / "article.json").read_bytes()),
         }
         if self.path == "/slow":
-            time.sleep(1.5)
+            time.sleep(3)
         if self.path not in routes:
             self.send_error(404, "not found")
             return
@@ -144,7 +145,7 @@ def server():
 
 
 def test_urls_and_feeds_from_local_server(store, server):
-    opts = FetchOptions(timeout=0.5, max_bytes=100_000, user_agent="marsad-test/1")
+    opts = FetchOptions(timeout=1.0, max_bytes=100_000, user_agent="marsad-test/1")
     s = ingest([f"{server}/page.html", f"{server}/feed.xml", f"{server}/article.json", f"{server}/missing",
                 f"{server}/big.txt", f"{server}/slow"], store, pipeline=fake_extract, fetch_options=opts)
     assert (s.stored, s.failed) == (5, 3)
@@ -163,11 +164,12 @@ def test_urls_and_feeds_from_local_server(store, server):
 def test_feed_follow_links_fetches_entry_pages(store, server):
     opts = FetchOptions(timeout=2, follow_links=True)
     s = ingest([f"{server}/linked.xml"], store, pipeline=fake_extract, fetch_options=opts)
-    # entry 1 links to the local page (fetched), entries 2 and 3 to unreachable example.org pages
+    # entry 1 links to the local page (fetched), entries 2 and 3 to local pages that answer 404
     linked = store.document(f"{server}/page.html")
     assert linked is not None and "شنت الطائرات الحربية الروسية" in linked.document.text
     assert s.stored == 1 and s.failed == 2
     assert {f.code for f in store.failures()} == {"M107"}
+    assert all("404" in f.reason for f in store.failures())
 
 
 # --- the CLI ------------------------------------------------------------------------------------------
