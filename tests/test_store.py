@@ -295,3 +295,24 @@ def test_concurrent_writers_same_documents(store):
     evs = store.events()
     assert len(evs) == 12 and len({e.canonical_id for e in evs}) == 1
     assert {e.sources for e in evs} == {store.stats().clusters}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_forward_only_migrations(backend, tmp_path):
+    from marsad.store.backend import connect, migrate
+    from marsad.store.migrations import MIGRATIONS, Migration
+    from test_store_support import store_url
+
+    future = (*MIGRATIONS, Migration(LATEST_VERSION + 1, "a note column", "ALTER TABLE documents ADD COLUMN note TEXT"))
+    with store_url(backend, tmp_path) as url:
+        with open_store(url) as s:
+            s.add(simple_result("a", T1))
+        conn = connect(url)
+        assert migrate(conn, future) == LATEST_VERSION + 1
+        assert migrate(conn, future) == LATEST_VERSION + 1  # applied once: a second ALTER would fail
+        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [
+            m.version for m in future]
+        assert conn.execute("SELECT doc_id, note FROM documents") == [("a", None)]  # data kept
+        conn.close()
+        with pytest.raises(StoreError, match="newer"):
+            open_store(url)  # this marsad knows only LATEST_VERSION

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from marsad.errors import ConfigError, StoreError
-from marsad.store.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_DDL
+from marsad.store.migrations import MIGRATIONS, SCHEMA_VERSION_DDL, Migration
 
 Row = tuple[Any, ...]
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -278,17 +278,18 @@ def connect(url: str | Path | None, *, schema: str | None = None) -> Connection:
     return SqliteConnection(Path(url).expanduser())
 
 
-def migrate(conn: Connection) -> int:
+def migrate(conn: Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Apply every pending migration in one transaction (all or nothing). Returns the schema version."""
+    latest = migrations[-1].version
     with conn.transaction():
         conn.execute(SCHEMA_VERSION_DDL)
         conn.lock_key(0x6D61727361640001)  # "marsad" + 1: one migrator at a time on PostgreSQL
         rows = conn.execute("SELECT MAX(version) FROM schema_version")
         current = int(rows[0][0] or 0)
-        if current > LATEST_VERSION:
+        if current > latest:
             raise StoreError(f"the store is at schema version {current}, newer than this marsad "
-                             f"({LATEST_VERSION}); upgrade marsad", value=current)
-        for m in MIGRATIONS:
+                             f"({latest}); upgrade marsad", value=current)
+        for m in migrations:
             if m.version <= current:
                 continue
             for stmt in m.render(conn.dialect):
