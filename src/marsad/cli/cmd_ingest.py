@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--text-column", help="CSV column holding the text")
     p.add_argument("--max-bytes", type=int, default=20_000_000, help="size limit of a file, page or record")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a URL")
+    p.add_argument("--user-agent", help="User-Agent header for URLs (default: marsad/VERSION ...)")
     p.add_argument("--follow-links", action="store_true", help="for feed URLs, fetch each entry's page")
     p.add_argument("--no-recursive", action="store_true", help="do not descend into sub-folders")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -78,6 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _db_arg(p)
     p.add_argument("--text-column", help="CSV column holding the text")
     p.add_argument("--max-bytes", type=int, default=20_000_000)
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a URL")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=run_retry)
 
@@ -126,10 +128,17 @@ def _finish(summary: Any, *, as_json: bool) -> int:
     return 1 if summary.failed else 0
 
 
+def _fetch_options(args: argparse.Namespace) -> Any:
+    from marsad.ingest.fetch import DEFAULT_USER_AGENT, FetchOptions
+
+    return FetchOptions(timeout=args.timeout, max_bytes=args.max_bytes,
+                        user_agent=getattr(args, "user_agent", None) or DEFAULT_USER_AGENT,
+                        follow_links=getattr(args, "follow_links", False))
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from marsad.ingest.fetch import FetchOptions
     from marsad.ingest.run import ingest
     from marsad.pipeline.engines import engine_options_from_args, ingest_on_engine
 
@@ -144,8 +153,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         try:
             summary = run(args.sources, store, pipeline=_pipeline(args), text_column=args.text_column,
                           max_bytes=args.max_bytes, recursive=not args.no_recursive,
-                          fetch_options=FetchOptions(timeout=args.timeout, max_bytes=args.max_bytes,
-                                                     follow_links=args.follow_links), on_item=progress)
+                          fetch_options=_fetch_options(args), on_item=progress)
         finally:
             progress.close()
     return _finish(summary, as_json=args.json)
@@ -158,7 +166,7 @@ def run_retry(args: argparse.Namespace) -> int:
     with _open(args) as store:
         try:
             summary = retry(store, pipeline=_pipeline(args), text_column=args.text_column, max_bytes=args.max_bytes,
-                            on_item=progress)
+                            fetch_options=_fetch_options(args), on_item=progress)
         finally:
             progress.close()
         remaining = len(store.failures())
