@@ -57,8 +57,8 @@ def test_filters_reach_the_store(backend: StoreBackend):
 
 
 def test_points_range_documents_and_failures(backend: StoreBackend):
-    points = list(backend.points())
-    assert len(points) == 4 and all(p.lat and p.lon for p in points)
+    every = list(backend.iter_events(EventQuery()))
+    assert [e.date for e in every] == sorted(e.date for e in every)  # oldest first, as the store orders
     assert backend.date_range() == ("2018-02-10", "2019-08-01")
     docs = backend.documents(limit=2, offset=0)
     assert docs.total == 3 and len(docs.items) == 2
@@ -106,3 +106,25 @@ def test_control_through_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert isinstance(be.claims(), list) and isinstance(be.sieges(None), list)
     finally:
         store.close()
+
+
+def test_read_model_answers_like_the_store(backend: StoreBackend):
+    """The in-memory index (fast path) gives the same pages, totals and order as the store (slow path)."""
+    import json
+
+    from marsad.api.readmodel import EventIndex
+
+    backend.ingest([doc(SARAQIB.replace("يومين", "ثلاثة أيام"), published="2020-02-08")])
+    index = EventIndex.build(backend.revision(), backend.iter_events(EventQuery()))
+    queries = [EventQuery(limit=2), EventQuery(limit=2, offset=2), EventQuery(types=("armed_clash",)),
+               EventQuery(actors=("sdf",)), EventQuery(governorates=("HAMA",)), EventQuery(bbox=(36.3, 35.3, 37, 36)),
+               EventQuery(date_from="2019"), EventQuery(date_to="2018-02-10"), EventQuery(date_from="2019-05-21"),
+               EventQuery(text="منبج"), EventQuery(min_sources=2), EventQuery(doc_id=doc(REPORT_3).id),
+               EventQuery(types=("armed_clash", "air_drone_strike"), actors=("syrian_opposition", "sdf"))]
+    for q in queries:
+        slow = backend.events(q)
+        blobs, total = index.page(q)
+        assert total == slow.total, q
+        assert [json.loads(b)["id"] for b in blobs] == [e.id for e in slow.items], q
+    lo, hi = index.date_range()
+    assert (lo, hi) == backend.date_range()

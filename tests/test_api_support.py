@@ -23,7 +23,6 @@ from marsad.api.backend import (
     EventQuery,
     IngestOutcome,
     Page,
-    PointRow,
 )
 from marsad.errors import EmptyInputError
 from marsad.export.records import ExportEvent
@@ -212,11 +211,12 @@ class MemoryBackend:
         return DocumentView(r.document, r.to_prediction()) if r else None
 
     def _sorted(self, q: EventQuery) -> list[ExportEvent]:
-        hits = [e for e in self.events_list if _matches(e, q)]
-        return sorted(hits, key=lambda e: (e.date or "", e.id), reverse=True)
+        """Oldest first, like the store: by date (else publication date), then insertion order."""
+        hits = [(e.date or "", i, e) for i, e in enumerate(self.events_list) if _matches(e, q)]
+        return [e for _, _, e in sorted(hits, key=lambda x: (x[0], x[1]))]
 
     def events(self, query: EventQuery) -> Page[ExportEvent]:
-        hits = self._sorted(query)
+        hits = self._sorted(query)[::-1]
         return Page(tuple(hits[query.offset:query.offset + query.limit]), len(hits), query.limit, query.offset)
 
     def event(self, event_id: str) -> ExportEvent | None:
@@ -224,13 +224,6 @@ class MemoryBackend:
 
     def iter_events(self, query: EventQuery) -> Iterator[ExportEvent]:
         return iter(self._sorted(query))
-
-    def points(self) -> Iterator[PointRow]:
-        for e in self.events_list:
-            pl = e.event.place
-            if pl is not None and pl.lat is not None and pl.lon is not None:
-                yield PointRow(e.id, pl.lat, pl.lon, e.date, e.event.type, e.event.actor1, e.event.actor2,
-                               pl.governorate, e.sources)
 
     def date_range(self) -> tuple[str | None, str | None]:
         dates = sorted(d for d in (e.date for e in self.events_list) if d)

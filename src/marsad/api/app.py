@@ -7,6 +7,9 @@ Swagger's ``/docs`` is off, because it loads its scripts from a CDN and the page
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from marsad.api.backend import Backend
@@ -27,8 +30,14 @@ def create_app(backend: Backend, *, config: ApiConfig | None = None, web: bool =
     from marsad.api import routes_data, routes_map
 
     config = config or ApiConfig()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.marsad.read.current()  # start building the read model before the first request
+        yield
+
     app = FastAPI(title="marsad", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json")
+                  openapi_url="/openapi.json", lifespan=lifespan)
     app.state.marsad = AppState(backend, config)
     install_error_handlers(app)
     app.include_router(routes_data.build_router(config))

@@ -83,21 +83,6 @@ class IngestOutcome:
 
 
 @dataclass(frozen=True, slots=True)
-class PointRow:
-    """The few fields the map's clusterer needs for one event."""
-
-    id: str
-    lat: float
-    lon: float
-    date: str | None
-    type: str
-    actor1: str | None = None
-    actor2: str | None = None
-    governorate: str | None = None
-    sources: int = 1
-
-
-@dataclass(frozen=True, slots=True)
 class ActorView:
     id: str
     name_en: str
@@ -124,11 +109,7 @@ class Backend(Protocol):
     def event(self, event_id: str) -> ExportEvent | None: ...
 
     def iter_events(self, query: EventQuery) -> Iterator[ExportEvent]:
-        """All matching events (``limit``/``offset`` ignored), for exports."""
-        ...
-
-    def points(self) -> Iterator[PointRow]:
-        """Every event with coordinates, for the map's grid clusterer."""
+        """All matching events, oldest first (``limit``/``offset`` ignored): exports and the read model."""
         ...
 
     def date_range(self) -> tuple[str | None, str | None]: ...

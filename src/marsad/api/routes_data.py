@@ -7,11 +7,11 @@ import io
 import json
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -149,21 +149,44 @@ def build_router(config: ApiConfig) -> APIRouter:
 
     @router.get("/events", response_model=EventPage, responses=ERRORS, tags=["events"],
                 summary="Events, filtered and paginated (newest first)")
-    def list_events(request: Request, query: Annotated[EventQuery, Depends(filters)]) -> JSONResponse:
-        page = backend(request).events(query)
-        return JSONResponse(_page_json(page, [event_json(e) for e in page.items]))
+    def list_events(request: Request, query: Annotated[EventQuery, Depends(filters)]) -> Response:
+        state: AppState = request.app.state.marsad
+        index = state.read.current()
+        if index is None:  # the read model is (re)building: ask the store
+            page = backend(request).events(query)
+            return JSONResponse(_page_json(page, [event_json(e) for e in page.items]))
+        blobs, total = index.page(query)
+        nxt = query.offset + len(blobs)
+        tail = {"total": total, "limit": query.limit, "offset": query.offset,
+                "next_offset": nxt if blobs and nxt < total else None}
+        body = b'{"items":[' + b",".join(blobs) + b"]," + json.dumps(tail).encode()[1:]
+        return Response(body, media_type="application/json")
 
     @router.get("/events/clusters", response_model=ClusterAnswer, responses=ERRORS, tags=["events"],
                 summary="Events in the viewport grouped on a grid for the map (one cluster per cell)")
     def event_clusters(request: Request, query: Annotated[EventQuery, Depends(filters)],
                        zoom: Annotated[int, Query(ge=0, le=22, description="Map zoom level")] = 7) -> JSONResponse:
         state: AppState = request.app.state.marsad
-        index = state.point_index()
-        return JSONResponse(index.clusters(query, zoom=zoom, max_cells=config.max_grid_cells))
+        index = state.read.wait()
+        if index is None:
+            raise api_error(503, "the event index is still being built; try again shortly")
+        if zoom > CACHED_ZOOM:  # small areas: cluster the viewport's points directly
+            return JSONResponse(index.clusters(query, zoom=zoom, max_cells=config.max_grid_cells))
+        # country-wide cells per filter set and zoom, cached per store revision; the viewport only clips them
+        base = replace(query, bbox=None, limit=1, offset=0)
+        full = state.cached(("clusters", base, zoom), lambda: index.clusters(base, zoom=zoom, max_cells=100_000))
+        return JSONResponse(clip_clusters(full, query.bbox, max_cells=config.max_grid_cells))
 
     @router.get("/events/{event_id}", response_model=EventOut, responses=ERRORS, tags=["events"],
                 summary="One event with its evidence")
-    def get_event(request: Request, event_id: str) -> JSONResponse:
+    def get_event(request: Request, event_id: str) -> Response:
+        state: AppState = request.app.state.marsad
+        index = state.read.current()
+        if index is not None:
+            blob = index.blob(event_id)
+            if blob is None:
+                raise api_error(404, f"no event {event_id!r}")
+            return Response(blob, media_type="application/json")
         ev = backend(request).event(event_id)
         if ev is None:
             raise api_error(404, f"no event {event_id!r}")
@@ -203,6 +226,21 @@ def build_router(config: ApiConfig) -> APIRouter:
         return StreamingResponse(_chunks(spool), media_type=media, headers=_attachment(f"marsad-events.{ext}"))
 
     return router
+
+
+CACHED_ZOOM = 10
+
+
+def clip_clusters(full: dict[str, Any], bbox: tuple[float, float, float, float] | None, *,
+                  max_cells: int) -> dict[str, Any]:
+    """The cached country-wide clusters whose centre lies in ``bbox``."""
+    cells = full["clusters"]
+    if bbox is not None:
+        w, s, e, n = bbox
+        cells = [c for c in cells if w <= c["lon"] <= e and s <= c["lat"] <= n]
+    if len(cells) > max_cells:
+        cells = sorted(cells, key=lambda c: -c["count"])[:max_cells]
+    return {**full, "total": sum(c["count"] for c in cells), "clusters": cells}
 
 
 def _bounded(rows: Iterator[Any], limit: int) -> Iterator[Any]:

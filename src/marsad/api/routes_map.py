@@ -62,8 +62,8 @@ def governorate_names(be: Backend, state: AppState) -> list[str]:
             if name:
                 names.append(str(name))
     if not names:
-        index = state.point_index()
-        names = [g.title() for g in index.gov_names if g]
+        index = state.read.current()
+        names = [g.title() for g in index.governorates()] if index is not None else []
     return sorted(set(names))
 
 
@@ -72,9 +72,9 @@ def build_router(config: ApiConfig) -> APIRouter:
 
     @router.get("/health", response_model=HealthOut, tags=["meta"], summary="Liveness and store counts")
     def health(request: Request) -> JSONResponse:
-        be = _state(request).backend
-        return JSONResponse({"status": "ok", "version": __version__, "revision": be.revision(),
-                             "counts": be.counts()})
+        state = _state(request)
+        return JSONResponse({"status": "ok", "version": __version__, "revision": state.revision(),
+                             "counts": state.cached(("counts",), state.backend.counts)})
 
     @router.get("/meta", response_model=MetaOut, tags=["meta"],
                 summary="What the page needs for its controls: types, actors, governorates, date range, limits")
@@ -83,7 +83,8 @@ def build_router(config: ApiConfig) -> APIRouter:
 
         def compute() -> dict[str, Any]:
             be = state.backend
-            lo, hi = be.date_range()
+            index = state.read.current()
+            lo, hi = index.date_range() if index is not None else be.date_range()
             return {"version": __version__, "event_types": list(EVENT_TYPES),
                     "actors": [{"id": a.id, "name_en": a.name_en, "name_ar": a.name_ar} for a in be.actors()],
                     "governorates": governorate_names(be, state), "date_min": lo, "date_max": hi,
@@ -113,7 +114,8 @@ def build_router(config: ApiConfig) -> APIRouter:
                        points: Annotated[int, Query(ge=1, le=120)] = 24) -> JSONResponse:
         state = _state(request)
         be = state.backend
-        lo, hi = be.date_range()
+        index = state.read.current()
+        lo, hi = index.date_range() if index is not None else state.cached(("range",), be.date_range)
         d_end = parse_day(end, name="end") or _first_day(hi) or dt.date.today()
         d_start = parse_day(start, name="start") or _first_day(lo) or d_end - dt.timedelta(days=365)
 

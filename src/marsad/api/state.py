@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from marsad.api.backend import Backend
+from marsad.api.backend import Backend, EventQuery
 from marsad.api.config import ApiConfig
-from marsad.api.grid import PointIndex
+from marsad.api.readmodel import ReadModel
 
 T = TypeVar("T")
+REVISION_TTL = 1.0
 
 
 class AppState:
@@ -21,29 +23,28 @@ class AppState:
         self.backend = backend
         self.config = config
         self._lock = threading.Lock()
-        self._index: tuple[str, PointIndex] | None = None
+        self.read = ReadModel(lambda: backend.iter_events(EventQuery()), self.revision)
+        self._seen: tuple[float, str] | None = None
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_size = cache_size
         self._revision: str | None = None
 
     def invalidate(self) -> None:
         with self._lock:
-            self._index = None
             self._cache.clear()
             self._revision = None
+            self._seen = None
 
     def revision(self) -> str:
-        return self.backend.revision()
-
-    def point_index(self) -> PointIndex:
-        rev = self.revision()
-        with self._lock:
-            if self._index is not None and self._index[0] == rev:
-                return self._index[1]
-        index = PointIndex.build(self.backend.points())
-        with self._lock:
-            self._index = (rev, index)
-        return index
+        """The backend's revision, re-read at most every ``REVISION_TTL`` seconds (writes through this app
+        invalidate it at once; writes by other processes show within the TTL)."""
+        now = time.monotonic()
+        seen = self._seen
+        if seen is not None and now - seen[0] < REVISION_TTL:
+            return seen[1]
+        rev = self.backend.revision()
+        self._seen = (now, rev)
+        return rev
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """Memoise ``compute()`` under ``key`` for the current revision (bounded LRU)."""

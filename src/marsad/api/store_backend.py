@@ -21,13 +21,10 @@ from marsad.api.backend import (
     EventQuery,
     IngestOutcome,
     Page,
-    PointRow,
 )
 from marsad.errors import MarsadError
 from marsad.export.records import ExportEvent
 from marsad.model import Document, ExtractionResult
-
-PAGE = 2000
 
 
 class ControlPort(Protocol):
@@ -168,7 +165,7 @@ class StoreBackend:
         """Newest first: the store orders oldest first, so the page is read from the end and reversed."""
         f, check = self._filters(query)
         if check is not None:
-            hits = [e for e in self.iter_events(query)]
+            hits = list(self.iter_events(query))
             hits.reverse()
             return Page(tuple(hits[query.offset:query.offset + query.limit]), len(hits), query.limit, query.offset)
         total = int(self.store.count_events(f))
@@ -183,28 +180,12 @@ class StoreBackend:
         return export_event(se) if se is not None else None
 
     def iter_events(self, query: EventQuery) -> Iterator[ExportEvent]:
+        """One query (the store sorts the whole match set for any page, so paging would cost more)."""
         f, check = self._filters(query)
-        offset = 0
-        while True:
-            rows = self.store.events(replace(f, limit=PAGE, offset=offset))
-            for r in rows:
-                e = export_event(r)
-                if check is None or check(e):
-                    yield e
-            if len(rows) < PAGE:
-                return
-            offset += PAGE
-
-    def points(self) -> Iterator[PointRow]:
-        from marsad.store import EventFilter
-
-        for r in self.store.events(EventFilter(limit=None)):
-            pl = r.event.place
-            if pl is None or pl.lat is None or pl.lon is None:
-                continue
-            date = r.event.date or (r.published.isoformat() if r.published else None)
-            yield PointRow(r.id, pl.lat, pl.lon, date, r.event.type, r.event.actor1, r.event.actor2,
-                           pl.governorate, r.sources)
+        for r in self.store.events(replace(f, limit=None, offset=0)):
+            e = export_event(r)
+            if check is None or check(e):
+                yield e
 
     def date_range(self) -> tuple[str | None, str | None]:
         from marsad.store import EventFilter
