@@ -182,6 +182,24 @@ def test_language_toggle(browser: Any, real_server: str) -> None:
     page.context.close()
 
 
+def test_slider_on_the_real_control_layer(browser: Any, real_server: str) -> None:
+    """Before the capture the government holds nothing; after it, Saraqib's area is on the map."""
+    clash = "حلب - اندلعت اشتباكات بين قسد و تنظيم الدولة قرب منبج صباح اليوم."
+    for text, day in ((clash, "2019-08-01"), (SARAQIB, "2020-02-08")):
+        r = httpx.post(f"{real_server}/api/documents", json={"text": text, "published": day}, timeout=60)
+        assert r.status_code == 201
+    page, _, errors = open_page(browser, real_server, lang="en")
+    page.wait_for_function("document.body.dataset.controlDate !== undefined", timeout=60_000)
+    assert "Syrian government" in page.locator("#shares").inner_text()
+    after = page.locator("body").get_attribute("data-control-features")
+    page.eval_on_selector("#slider", "el => { el.value = el.min; el.dispatchEvent(new Event('input')); }")
+    page.wait_for_function("document.body.dataset.controlDate === '2019-08-01'", timeout=60_000)
+    assert "Syrian government" not in page.locator("#shares").inner_text()
+    assert page.locator("body").get_attribute("data-control-features") != after
+    assert errors == []
+    page.context.close()
+
+
 def control_memory_backend() -> MemoryBackend:
     be = MemoryBackend()
     be.ingest([doc(REPORT_2, published="2018-02-10"), doc(REPORT_1, published="2019-05-20"),
