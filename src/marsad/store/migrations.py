@@ -199,6 +199,10 @@ CREATE TABLE failures (
 );
 CREATE INDEX failures_open ON failures(resolved, code)
 """),
+    Migration(2, "band lookups read the newest documents first", """
+CREATE INDEX document_bands_recent ON document_bands(band, hash, document_id);
+DROP INDEX document_bands_lookup
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -19,6 +19,7 @@ from marsad.store.dedup import NEAR_DUPLICATE, Signature, lock_id, match_key, sa
 from marsad.store.records import AddOutcome
 
 MAX_CANDIDATES = 32  # near-duplicate candidates checked per document (those sharing the most bands)
+PER_BAND = 24  # documents read per LSH band (the newest): bounded work when a band is shared widely
 MIN_SHARED_BANDS = 2  # a Jaccard-0.8 pair shares fewer than 2 of 16 bands with probability < 0.3%
 CLAIM_METRICS = frozenset({"share_of_territory", "area_km2"})
 FACT_COLUMNS = ("document_id", "doc_id", "fact_key", "suppressed", "modality", "date", "governorate", "lat", "lon",
@@ -170,16 +171,19 @@ def prepare(result: ExtractionResult) -> Prepared:
 def _near_duplicate(conn: Connection, sig: Signature) -> tuple[int, int, float] | None:
     """``(row_id, cluster_id, similarity)`` of the most similar stored document, if similar enough.
 
-    One query: the candidates sharing at least ``MIN_SHARED_BANDS`` LSH bands (most first), with their
-    signatures; then one vectorised comparison.
+    One query: for each LSH band, the ``PER_BAND`` newest documents sharing it (bounded work however many
+    documents share a band), kept when they share at least ``MIN_SHARED_BANDS``; then one vectorised
+    comparison of their signatures.
     """
-    where = " OR ".join("(band = ? AND hash = ?)" for _ in sig.bands)
+    per_band = " UNION ALL ".join(
+        f"SELECT document_id FROM (SELECT document_id FROM document_bands WHERE band = ? AND hash = ? "
+        f"ORDER BY document_id DESC LIMIT ?) b{i}" for i in range(len(sig.bands)))
     params: list[Any] = []
     for b, h in enumerate(sig.bands):
-        params += [b, h]
+        params += [b, h, PER_BAND]
     rows = conn.execute(
         f"SELECT d.id, d.cluster_id, d.minhash FROM documents d JOIN (SELECT document_id, COUNT(*) AS n "
-        f"FROM document_bands WHERE {where} GROUP BY document_id HAVING COUNT(*) >= ? "
+        f"FROM ({per_band}) m GROUP BY document_id HAVING COUNT(*) >= ? "
         f"ORDER BY n DESC, document_id LIMIT ?) c ON c.document_id = d.id",
         (*params, MIN_SHARED_BANDS, MAX_CANDIDATES))
     rows = [r for r in rows if r[2] is not None]
