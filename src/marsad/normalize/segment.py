@@ -30,6 +30,7 @@ _CHROME = re.compile(
 )
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+_FEW_ARABIC = re.compile(r"[^\u0600-\u06ff]*[\u0600-\u06ff](?:[^\u0600-\u06ff]*[\u0600-\u06ff]){2}")  # 3 Arabic letters
 _DEFAULT_ABBREVS = ("د", "م", "ص", "ق", "ج", "س", "ت", "أ", "ا", "ه", "هـ", "ش", "ب", "ن", "ك")
 
 
@@ -104,9 +105,9 @@ class Segmenter:
 
     def _sentence(self, text: str, s: int, e: int) -> Sentence:
         chunk = text[s:e]
-        latin = len(_LATIN.findall(chunk))
-        arabic = len(_ARABIC.findall(chunk))
-        chrome = bool(_CHROME.search(chunk)) or (latin > 2 * max(arabic, 1)) or arabic < 3
+        chrome = _CHROME.search(chunk) is not None or _FEW_ARABIC.match(chunk) is None
+        if not chrome and _LATIN.search(chunk) is not None:  # count only when Latin letters are present
+            chrome = len(_LATIN.findall(chunk)) > 2 * max(len(_ARABIC.findall(chunk)), 1)
         return Sentence(span=Span(s, e), clauses=_clauses(text, s, e), chrome=chrome)
 
 
