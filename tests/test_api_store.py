@@ -59,6 +59,7 @@ def test_filters_reach_the_store(backend: StoreBackend):
 def test_points_range_documents_and_failures(backend: StoreBackend):
     every = list(backend.iter_events(EventQuery()))
     assert [e.date for e in every] == sorted(e.date for e in every)  # oldest first, as the store orders
+    assert [e.id for e in backend.all_events()] == [e.id for e in every]  # read on its own connection
     assert backend.date_range() == ("2018-02-10", "2019-08-01")
     docs = backend.documents(limit=2, offset=0)
     assert docs.total == 3 and len(docs.items) == 2

@@ -225,6 +225,9 @@ class MemoryBackend:
     def iter_events(self, query: EventQuery) -> Iterator[ExportEvent]:
         return iter(self._sorted(query))
 
+    def all_events(self) -> Iterator[ExportEvent]:
+        return iter(self._sorted(EventQuery()))
+
     def date_range(self) -> tuple[str | None, str | None]:
         dates = sorted(d for d in (e.date for e in self.events_list) if d)
         return (dates[0], dates[-1]) if dates else (None, None)

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from marsad.api.backend import Backend, EventQuery
+from marsad.api.backend import Backend
 from marsad.api.config import ApiConfig
 from marsad.api.readmodel import ReadModel
 
@@ -23,7 +23,7 @@ class AppState:
         self.backend = backend
         self.config = config
         self._lock = threading.Lock()
-        self.read = ReadModel(lambda: backend.iter_events(EventQuery()), self.revision)
+        self.read = ReadModel(backend.all_events, self.revision)
         self._seen: tuple[float, str] | None = None
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_size = cache_size
