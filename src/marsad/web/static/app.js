@@ -193,7 +193,8 @@
     drawLegend();
   }
   function drawStat() {
-    $("stat-total").textContent = `${fmtNumber(S.lastTotal || 0)} ${t("events_total")} · ${t("in_view")}`;
+    const n = S.lastTotal || 0;
+    $("stat-total").textContent = `${fmtNumber(n)} ${t(n === 1 ? "event_one" : "events_total")} · ${t("in_view")}`;
   }
   async function loadClusters() {
     try {
