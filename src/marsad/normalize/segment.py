@@ -137,13 +137,17 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_LEAD_SPACE = re.compile(r"[\s\u200f\u200e\ufeff]*")
+_STRIP_LEFT = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                        "\u2028\u2029\u202f\u205f\u3000\u200f\u200e\ufeff")
+_STRIP_RIGHT = _STRIP_LEFT - frozenset("\u200f\u200e\ufeff")
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    s = min(_LEAD_SPACE.match(text, s, e).end(), e)  # type: ignore[union-attr]
-    chunk = text[s:e]
-    return s, s + len(chunk.rstrip())
+    while s < e and text[s] in _STRIP_LEFT:
+        s += 1
+    while e > s and text[e - 1] in _STRIP_RIGHT:
+        e -= 1
+    return s, e
 
 
 def _clauses(text: str, s: int, e: int) -> tuple[Span, ...]:
