@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from marsad.model import ActorMention, PlaceMention, QuantityMention, Sentence, Span, TimeMention
 from marsad.recognize.base import Analysis
@@ -23,9 +23,10 @@ class SentenceView:
     times: tuple[TimeMention, ...]
     quantities: tuple[QuantityMention, ...]
 
-    @property
-    def span(self) -> Span:
-        return self.sentence.span
+    span: Span = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "span", self.sentence.span)  # read in every inner loop
 
     def gap(self, a: int, b: int) -> str:
         """Folded text between two original offsets."""

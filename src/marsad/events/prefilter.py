@@ -100,7 +100,7 @@ class WordIndex:
             for p in prefs:
                 index.setdefault(p, set()).add(i)
         keys = {c + k for k in index for c in _CLITIC_FORMS}
-        starts = None if always else re.compile(r"(?<!\w)" + _trie_regex(keys))
+        starts = None if always else re.compile(r"(?<!\w)(?:" + _trie_regex(keys) + r")\w*")
         return cls(patterns=tuple(re.compile(clitic + "(?:" + p + ")") for p in patterns),
                    index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always),
                    clitics=re.compile(r"(?:و|ف)?(?:ب|ل|ك)?(?:ال|ل)?"), starts=starts)
@@ -109,13 +109,7 @@ class WordIndex:
         """``(start, word)`` of the words where some rule may match (all words when a rule can start anywhere)."""
         if self.starts is None:
             return words_of(text)
-        out = []
-        word_end = _WORD
-        for m in self.starts.finditer(text):
-            w = word_end.match(text, m.start())
-            if w:
-                out.append((m.start(), w.group()))
-        return out
+        return [(m.start(), m.group()) for m in self.starts.finditer(text)]
 
     cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
