@@ -36,8 +36,10 @@ class Pipeline:
                 f"{self.settings.max_chars:,} (settings.max_chars)", value=len(text))
         if not text.strip():
             raise EmptyInputError(f"document {doc.id!r} has no text")
+        carried = doc.meta.get("warnings") or ()  # readers' warnings (e.g. M150 bad published) travel on
         analysis = Analysis(document=doc, folded=fold(text), sentences=self.segmenter(text),
-                            reference_date=doc.published or self.settings.default_date)
+                            reference_date=doc.published or self.settings.default_date,
+                            warnings=tuple(str(w) for w in carried))
         for stage in self.stages:
             analysis = stage(analysis)
         return analysis
