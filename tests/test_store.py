@@ -316,3 +316,15 @@ def test_forward_only_migrations(backend, tmp_path):
         conn.close()
         with pytest.raises(StoreError, match="newer"):
             open_store(url)  # this marsad knows only LATEST_VERSION
+
+
+def test_revision_without_the_event_lowers_corroboration(store):
+    url = "https://example.org/b"
+    store.add(shelling("a", T1, "قصفت قوات النظام بلدة كفرنبل", outlet="مرصد أ").build())
+    store.add(shelling("b", T2, "مدفعية النظام استهدفت كفرنبل", outlet="مرصد ب", url=url).build())
+    assert {e.sources for e in store.events()} == {2}
+    corrected = simple_result("b", "تصحيح: لم يقع أي قصف على البلدة، والخبر السابق غير دقيق.", url=url)
+    assert store.add(corrected).status == "revision"
+    [ev] = store.events()
+    assert ev.doc_id == "a" and ev.sources == 1
+    assert store.stats().corroborated_events == 0
