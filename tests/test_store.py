@@ -194,6 +194,11 @@ def test_event_filters(store):
     assert ids(actor=("islamic_state", "syria_government_assad")) == ["a", "z"]
     assert ids(type=("armed_clash", "siege_imposed")) == ["z"] and ids(governorate=("Idlib", "Raqqa")) == ["a"]
     assert [e.doc_id for e in store.events(EventFilter(newest_first=True))] == ["z", "a"]
+    undated = ResultBuilder("u", T3)  # no event date, no published date: listed last on both stores
+    undated.event("siege_imposed", "syria_government_assad", "فرضت قوات النظام حصارا")
+    store.add(undated.build())
+    assert [e.doc_id for e in store.events()] == ["a", "z", "u"]
+    assert [e.doc_id for e in store.events(EventFilter(newest_first=True))] == ["z", "a", "u"]
     assert store.date_range() == ("2019-08-13", "2020-01-09")
 
 

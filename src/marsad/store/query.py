@@ -130,8 +130,9 @@ def events(conn: Connection, f: EventFilter) -> list[StoredEvent]:
     sql, params = _event_sql(f, "e.fact_key, e.record, d.doc_id, d.outlet, d.published, e.canonical_id, "
                                 "COALESCE(ce.n_sources, 1), d.url, e.evidence, e.sentence, d.ingested_unix")
     order = " DESC" if f.newest_first else ""
-    sql, params = _page(sql + f" ORDER BY COALESCE(e.date, d.published){order}, e.id{order}", params, f.limit,
-                        f.offset)
+    day = "COALESCE(e.date, d.published)"  # undated last on both stores (their NULL orders differ)
+    sql, params = _page(sql + f" ORDER BY CASE WHEN {day} IS NULL THEN 1 ELSE 0 END, {day}{order}, e.id{order}",
+                        params, f.limit, f.offset)
     return [StoredEvent(id=r[0], event=Event.from_dict(json.loads(r[1])), doc_id=r[2], outlet=r[3],
                         published=_date(r[4]), canonical_id=r[5], sources=int(r[6]), url=r[7], evidence=r[8],
                         sentence=r[9], added=int(r[10])) for r in conn.execute(sql, params)]
@@ -171,7 +172,8 @@ def _facts(conn: Connection, table: str, f: FactFilter) -> list[tuple[Any, FactC
         params.append(f.status)
     sql = (f"SELECT x.record, x.fact_key, d.doc_id, d.id, d.outlet, d.url, d.published, x.evidence, x.sentence, "
            f"d.ingested_unix FROM {table} x JOIN documents d ON d.id = x.document_id WHERE {' AND '.join(where)} "
-           f"ORDER BY COALESCE(x.date, d.published), x.id")
+           f"ORDER BY CASE WHEN COALESCE(x.date, d.published) IS NULL THEN 1 ELSE 0 END, "
+           f"COALESCE(x.date, d.published), x.id")
     sql, params = _page(sql, params, f.limit, f.offset)
     return [(json.loads(r[0]), FactContext(fact_id=r[1], doc_id=r[2], row_id=int(r[3]), outlet=r[4], url=r[5],
                                            published=_date(r[6]), evidence=r[7], sentence=r[8], added=int(r[9])))
