@@ -128,3 +128,22 @@ def test_demo_no_store_json(capsys):
     assert main(["demo", "--no-store", "--json"]) == 0
     objs = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     assert len(objs) == 12 and all("events" in o for o in objs)
+
+
+def test_extract_huge_document_is_rejected_with_a_reason_and_batch_goes_on(tmp_path, capsys):
+    (tmp_path / "a_huge.txt").write_text((GOOD + "\n") * 40_000, encoding="utf-8")  # ~3.2 M characters
+    (tmp_path / "b_good.txt").write_text(GOOD, encoding="utf-8")
+    code, objs, _ = run_cli(["extract", str(tmp_path)], capsys)
+    assert code == 1
+    huge = next(o for o in objs if "error" in o)
+    assert huge["error"]["code"] == "M104" and "characters" in huge["error"]["reason"]
+    assert [o["events"][0]["type"] for o in objs if "error" not in o] == ["government_regains_territory"]
+
+
+def test_long_document_is_processed_whole(tmp_path, capsys):
+    """A long report (about 300,000 characters) is read to the end: facts come from its last lines too."""
+    body = "\n".join(["وقال مصدر محلي إن الأوضاع هادئة في المنطقة."] * 6000)
+    (tmp_path / "long.txt").write_text(body + "\n" + "وسيطرت قوات النظام على بلدة كفرزيتا.", encoding="utf-8")
+    code, objs, _ = run_cli(["extract", str(tmp_path / "long.txt"), "--default-date", "2019-08-01"], capsys)
+    assert code == 0
+    assert [e["place_surface"] for e in objs[0]["events"]] == ["بلدة كفرزيتا"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from marsad.model import ActorMention, PlaceMention, QuantityMention, Sentence, Span, TimeMention
 from marsad.recognize.base import Analysis
@@ -50,17 +51,17 @@ class SentenceView:
 
 
 def sentence_views(analysis: Analysis) -> list[SentenceView]:
-    """Bucket the analysis's mentions by sentence (one linear pass over each sorted list)."""
+    """Bucket the analysis's mentions by sentence: bisection over each list sorted by start (linear overall)."""
+    from bisect import bisect_left
+
+    lists: list[list[Any]] = [sorted(xs, key=lambda m: m.span.start) for xs in (
+        analysis.actors, analysis.places, analysis.times, analysis.quantities)]
+    starts = [[m.span.start for m in xs] for xs in lists]
     views = []
     for s in analysis.sentences:
         a, b = s.span.start, s.span.end
-        views.append(SentenceView(
-            analysis, s,
-            tuple(m for m in analysis.actors if a <= m.span.start < b),
-            tuple(m for m in analysis.places if a <= m.span.start < b),
-            tuple(m for m in analysis.times if a <= m.span.start < b),
-            tuple(m for m in analysis.quantities if a <= m.span.start < b),
-        ))
+        parts = [tuple(xs[bisect_left(st, a) : bisect_left(st, b)]) for xs, st in zip(lists, starts, strict=True)]
+        views.append(SentenceView(analysis, s, *parts))
     return views
 
 

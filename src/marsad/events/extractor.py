@@ -80,10 +80,11 @@ class EventExtractor:
                     fact = self.quantities.build(view, q, cues)
                     if fact is not None:
                         (quantities if fact.modality == "asserted" else suppressed_q).append(fact)
-        chrome = [s.span for s in analysis.sentences if s.chrome]
+        chrome_at = {v.sentence.span.start for v in views if v.sentence.chrome}
+        in_chrome = {id(a) for v in views if v.sentence.span.start in chrome_at for a in v.actors}
         actor_ids: list[str] = []
         for a in analysis.actors:
-            if not is_named(a) or a.kind == "foreign" or any(c.contains(a.span) for c in chrome):
+            if not is_named(a) or a.kind == "foreign" or id(a) in in_chrome:
                 continue
             if a.actor_id not in actor_ids:
                 actor_ids.append(a.actor_id)
