@@ -77,9 +77,9 @@ def _common_where(alias: str, f: EventFilter | FactFilter, where: list[str], par
     if f.date_from:
         where.append(f"{date} >= ?")
         params.append(f.date_from)
-    if f.date_to:
-        where.append(f"{date} <= ?")
-        params.append(f.date_to + "~")  # "~" sorts after digits and "-": an inclusive prefix bound
+    if f.date_to:  # an inclusive prefix bound that holds under any collation
+        where.append(f"SUBSTR({date}, 1, {len(f.date_to)}) <= ?")
+        params.append(f.date_to)
     actors = _values(f.actor)
     if actors:
         cols = ACTOR_COLUMNS[table]
@@ -215,11 +215,11 @@ def documents(conn: Connection, f: DocumentFilter) -> list[StoredDocument]:
         where.append("d.published >= ?")
         params.append(f.date_from)
     if f.date_to:
-        where.append("d.published <= ?")
-        params.append(f.date_to + "~")
-    if f.text:
-        where.append("d.text LIKE ? ESCAPE '\\'")
-        params.append("%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        where.append(f"SUBSTR(d.published, 1, {len(f.date_to)}) <= ?")
+        params.append(f.date_to)
+    if f.text:  # case-insensitive on both stores (SQLite's LIKE is, PostgreSQL's is not)
+        where.append("LOWER(d.text) LIKE ? ESCAPE '\\'")
+        params.append("%" + f.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     sql = f"SELECT {_DOC_COLUMNS} FROM documents d"
     if where:
         sql += " WHERE " + " AND ".join(where)
