@@ -95,10 +95,11 @@ def tokenize(folded: Folded) -> list[Tok]:
     li = 0
     prev_end = 0
     append = out.append
-    for m in _GAP_TOKEN.finditer(folded.text):
-        start, pos = m.span(2)
-        if start - m.start() > 1 or (start > m.start() and folded.text[m.start()] != " "):
-            gap = m.group(1)
+    text = folded.text
+    for m in _GAP_TOKEN.finditer(text):
+        gs, start, pos = m.start(), m.start(2), m.end()
+        if start - gs > 1 or (start > gs and text[gs] != " "):
+            gap = text[gs:start]
             sep = sep or _SEP.search(gap) is not None
             brk = brk or _BRK.search(gap) is not None
             quote = quote or _QUOTE.search(gap) is not None
@@ -107,7 +108,7 @@ def tokenize(folded: Folded) -> list[Tok]:
                 brk = brk or lines[li] >= prev_end
                 li += 1
         prev_end = pos
-        word = m.group(2)
+        word = text[start:pos]
         if word == "و":
             conj = True
             continue
