@@ -38,6 +38,7 @@ _LIST_LEAD = re.compile(r"^(?:و)?(?:علي\s+|الي\s+)?"
                         r"المتمثله|تشمل|تضم)\b")
 _BESIEGER_BEFORE = re.compile(r"(?:ضربه|ضربها|فرضه|فرضها|يفرضه|يفرضها|فرض|يفرض|من\s+قبل|يحاصر|حاصره|تحاصره)\s*$")
 _MAP_WORDS = re.compile(r"(?:نسبه|نسب|مساحه|مناطق|خريطه|خارطه|نفوذ|خطوط)\s*$")
+_ASIDE = re.compile(r"^(?:و)?(?:بموجب|وفق|وفقا|بعد|اثر|عقب|ضمن|برعايه|بدعم|بمشاركه|بحسب|حسب)\b")
 _LOCATED = frozenset({"armed_clash", "air_drone_strike", "shelling_artillery_missile"})
 _LOCATIVE = re.compile(r"(?:في|ب\S*|علي\s+محاور|قرب|محيط|داخل|استهدف\S*|قصف\S*)\s*$")
 
@@ -243,9 +244,14 @@ class FrameBuilder:
         """Where a trigger's object ends: the next trigger (a siege attribute such as «المحاصرة» right after
         «فك الحصار عن ...» does not count), or the end of a chain of clauses that continue a list of places."""
         end = view.span.end
+        own_clause = view.clause_index(spans[i].start)
         for j in range(i + 1, len(matches)):
             if matches[j].rule.type == "siege_ongoing" and matches[i].rule.siege in ("broken", "imposed"):
                 continue
+            cj = view.clause_index(spans[j].start)
+            if cj > own_clause >= 0 and _ASIDE.match(view.gap(view.sentence.clauses[cj].start,
+                                                             view.sentence.clauses[cj].start + 12)):
+                continue  # a trigger inside an aside («، بموجب تفاهم مع قسد،») does not end the object
             if matches[j].rule.control == "state" and matches[i].rule.control != "state":
                 continue  # «في مناطق كانت تحت سيطرة X في محافظة Y»: an attribute of the object
             end = spans[j].start
@@ -255,15 +261,27 @@ class FrameBuilder:
         if k < 0:
             return end
         stop = clauses[k].end
-        for c in clauses[k + 1 :]:
-            lead = view.gap(c.start, min(c.end, c.start + 40))
-            if any(p.span.start == c.start or (c.start <= p.span.start and len(view.gap(c.start, p.span.start)) <= 3)
-                   for p in view.places if c.start <= p.span.start < c.end) or lead.startswith(("و ", "\"")) \
-                    or _LIST_LEAD.match(lead):
+        rest = clauses[k + 1 :]
+        for n, c in enumerate(rest):
+            if FrameBuilder._continues(view, c):
+                stop = c.end
+                continue
+            # «دخلت، بموجب تفاهم مع قسد، مدينتي منبج والطبقة»: one aside before the object
+            lead = view.gap(c.start, min(c.end, c.start + 12))
+            if n + 1 < len(rest) and _ASIDE.match(lead) and FrameBuilder._continues(view, rest[n + 1]) and \
+                    not any(c.start <= p.span.start < c.end for p in view.places):
                 stop = c.end
                 continue
             break
         return min(end, stop)
+
+    @staticmethod
+    def _continues(view: SentenceView, c: Span) -> bool:
+        """A clause that continues a list of places: it opens with a place, «و», a quote or a list word."""
+        lead = view.gap(c.start, min(c.end, c.start + 40))
+        return any(p.span.start == c.start or (c.start <= p.span.start and len(view.gap(c.start, p.span.start)) <= 3)
+                   for p in view.places if c.start <= p.span.start < c.end) or lead.startswith(("و ", "\"")) \
+            or _LIST_LEAD.match(lead) is not None
 
     def _resolve_agent(self, roles: Roles, kind: str,
                        state: DocState) -> tuple[ActorMention | None, ActorMention | None]:
