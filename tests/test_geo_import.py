@@ -38,6 +38,31 @@ def test_ocha_import(tmp_path: Path) -> None:
     assert g.lookup("بلدة الامتحان")[0].governorate == "Rif Dimashq"
 
 
+def test_ocha_shapefile_import(tmp_path: Path) -> None:
+    """The same OCHA fixture written as a shapefile (pyshp) imports to the same places."""
+    import json
+
+    import shapefile
+
+    data = json.loads((FIX / "ocha_adm3.geojson").read_text(encoding="utf-8"))
+    props = [f["properties"] for f in data["features"]]
+    fields = sorted({k for p in props for k in p})
+    shp = tmp_path / "syr_admbnda_adm3.shp"
+    with shapefile.Writer(str(shp), encoding="utf-8") as w:
+        for name in fields:
+            w.field(name, "C", size=80)
+        for feat, p in zip(data["features"], props, strict=True):
+            w.shape(feat["geometry"])
+            w.record(*[str(p.get(name) or "") for name in fields])
+    out = tmp_path / "s.tsv"
+    rep = import_file(shp, out)
+    assert rep.source_format == "ocha-shapefile" and rep.rows == 2
+    g = Gazetteer.load(extra=out)
+    sub = g.lookup("ناحية التجربة الوهمية")[0]
+    assert (sub.kind, sub.governorate, sub.place_id) == ("subdistrict", "Raqqa", "ocha:SY110299")
+    assert sub.lat is not None and 36.5 <= sub.lat <= 36.7
+
+
 def test_bad_input(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("just some words\n", encoding="utf-8")

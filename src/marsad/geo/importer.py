@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from marsad.errors import GazetteerError
 from marsad.geo.gazetteer import GOVERNORATES, Gazetteer, Place
@@ -117,14 +118,32 @@ def read_geonames(main: Path, alternates: Path | None, gaz: Gazetteer) -> list[P
     return out
 
 
-def read_ocha(path: Path, gaz: Gazetteer) -> list[Place]:
-    """Admin units from an OCHA/HDX boundary GeoJSON (``ADMn_AR``, ``ADMn_EN``, ``ADMn_PCODE``)."""
-    from shapely.geometry import shape
+def _shapefile_features(path: Path) -> dict[str, Any]:
+    """An OCHA/HDX boundary shapefile (``.shp`` with its ``.dbf``/``.shx``) read as GeoJSON-like features."""
+    import shapefile  # pyshp
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise GazetteerError(f"{path}: not JSON: {exc}", value=str(path)) from exc
+        reader = shapefile.Reader(str(path), encoding="utf-8")
+    except (shapefile.ShapefileException, OSError, UnicodeDecodeError) as exc:
+        raise GazetteerError(f"{path}: not a readable shapefile: {exc}", value=str(path)) from exc
+    with reader:
+        fields = [f[0] for f in reader.fields[1:]]
+        feats = [{"properties": dict(zip(fields, sr.record, strict=True)), "geometry": sr.shape.__geo_interface__}
+                 for sr in reader.iterShapeRecords()]
+    return {"features": feats}
+
+
+def read_ocha(path: Path, gaz: Gazetteer) -> list[Place]:
+    """Admin units from an OCHA/HDX boundary file, GeoJSON or shapefile (``ADMn_AR``, ``ADMn_EN``, ``ADMn_PCODE``)."""
+    from shapely.geometry import shape
+
+    if path.suffix.lower() == ".shp":
+        data = _shapefile_features(path)
+    else:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise GazetteerError(f"{path}: not JSON: {exc}", value=str(path)) from exc
     kinds = {1: "governorate", 2: "district", 3: "subdistrict", 4: "village"}
     out: list[Place] = []
     for k, feat in enumerate(data.get("features", [])):
@@ -165,6 +184,10 @@ def import_file(path: Path, out: Path, *, alternates: Path | None = None) -> Imp
     if not path.is_file():
         raise GazetteerError(f"{path} does not exist", value=str(path))
     gaz = Gazetteer.load()
+    if path.suffix.lower() == ".shp":
+        places, fmt, lic = read_ocha(path, gaz), "ocha-shapefile", "CC-BY-IGO-3.0 (OCHA/HDX; check the dataset page)"
+        n = write_tsv(places, out, source=f"{fmt} import of {path.name}", licence=lic)
+        return ImportReport(path=out, rows=n, source_format=fmt)
     head = path.read_text(encoding="utf-8", errors="replace")[:2000].lstrip()
     if head.startswith("{"):
         places, fmt, lic = read_ocha(path, gaz), "ocha-geojson", "CC-BY-IGO-3.0 (OCHA/HDX; check the dataset page)"
