@@ -13,7 +13,7 @@ from marsad.model import ActorMention, ControlFact, Event, PlaceMention, Provena
 from marsad.model.mentions import ACLED_TIME_PRECISION
 
 _HANDOVER = re.compile(r"كانت\s+تحت\s+سيطره|اخلت|اخلاها|تسليم|سلمت|تسلم|تنفيذا\s+ل|"
-                       r"بموجب\s+(?:ال)?اتفاق|وفق\s+(?:ال)?اتفاق")
+                       r"(?:بموجب|وفق)\s+(?:ال)?(?:اتفاق|تفاهم|مذكره)")
 _CONTINUE = re.compile(r"(?:ناهيك\s+عن|فضلا\s+عن|بالاضافه\s+الي|اضافه\s+الي|كما\s+(?:و)?)")
 _AFTER_CUE = re.compile(r"(?:بعد|اثر|عقب|خلال)\s*$")
 _PAST_STATE = re.compile(r"(?:كان|كانت|كانتا|كانوا)\s+(?:(?!اليوم|الان|بات|اصبح)\S+\s+){0,4}$")
@@ -39,6 +39,9 @@ _LIST_LEAD = re.compile(r"^(?:و)?(?:علي\s+|الي\s+)?"
 _BESIEGER_BEFORE = re.compile(r"(?:ضربه|ضربها|فرضه|فرضها|يفرضه|يفرضها|فرض|يفرض|من\s+قبل|يحاصر|حاصره|تحاصره)\s*$")
 _MAP_WORDS = re.compile(r"(?:نسبه|نسب|مساحه|مناطق|خريطه|خارطه|نفوذ|خطوط)\s*$")
 _ASIDE = re.compile(r"^(?:و)?(?:بموجب|وفق|وفقا|بعد|اثر|عقب|ضمن|برعايه|بدعم|بمشاركه|بحسب|حسب)\b")
+_NEG_AFTER = re.compile(r"^\s*(?:\S+\s+)?[\"']?\s*(?:لم|لن)\s")
+_PARTIAL = re.compile(r"^\s*(?:علي\s+)?(?:معظم|اغلب|اجزاء|جزء|بعض|قسم)\s")
+_ACCUSE = re.compile(r"(?:اتهم|اتهمت|يتهم|تتهم|اتهموا|متهمه|متهما)\s")
 _LOCATED = frozenset({"armed_clash", "air_drone_strike", "shelling_artillery_missile"})
 _LOCATIVE = re.compile(r"(?:في|ب\S*|علي\s+محاور|قرب|محيط|داخل|استهدف\S*|قصف\S*)\s*$")
 
@@ -112,8 +115,10 @@ class FrameBuilder:
             own = view.gap(trig.start, trig.end).lstrip("وف")
             if rule.voice in ("active", "object") and own.startswith("ال") and not rule.pattern_article:
                 continue  # «التدخل» is not «تدخل»: verbs never take the article
-            if kind == "territory" and own.startswith("لل"):
-                modality = "future"  # «هجوماً للسيطرة على»: an aim, not a capture
+            if kind == "territory" and own.startswith("ل"):
+                modality = "future"  # «هجوماً للسيطرة على», «لاستعادة»: an aim, not a capture
+            if rule.voice == "noun" and _NEG_AFTER.match(view.gap(trig.end, min(view.span.end, trig.end + 30))):
+                modality = "negated"  # «الضربات الروسية لم تستهدف …»
             obj = view.gap(trig.end, places[0].span.start) if places else view.gap(trig.end, region_end)
             lead = view.gap(max(view.span.start, trig.start - 30), trig.start)
             if kind == "territory" and (_WAS.search(lead) or _SINCE.match(obj)) and "سيطر" in own and \
@@ -127,6 +132,8 @@ class FrameBuilder:
             if kind == "territory" and rule.voice == "noun" and not places and _ANAPHORIC_OBJECT.match(
                     view.gap(trig.end, min(region_end, trig.end + 40))):
                 continue  # «وجاءت السيطرة على المدينة»: a restatement of a capture already reported
+            if kind == "territory" and _PARTIAL.match(obj):
+                continue  # «تنفرد بالسيطرة على معظم محافظة إدلب»: holding most of a region is not a capture
             if kind == "territory" and _SHARE_OBJECT.match(obj):
                 continue  # «بسطت سيطرتها على 52% من مساحة ...» is a share, kept as a quantity
             if kind in ("territory", "siege_broken", "siege_imposed") and places and _UNNAMED_OBJECT.match(obj):
@@ -165,6 +172,9 @@ class FrameBuilder:
             if kind == "siege_broken" and roles.agent is not None and _BESIEGER_BEFORE.search(
                     view.gap(max(view.span.start, roles.agent.span.start - 16), roles.agent.span.start)):
                 roles = Roles(None, roles.agent)  # «الطوق الذي ضربه التنظيم»: the besieger does not break it
+            accused = self._accused(view, trig)
+            if accused is not None:
+                roles = Roles(accused, None)  # «اتهمت المعارضة قوات النظام بإلقاء …»: the accused did it
             agent, patient = self._resolve_agent(roles, kind if rule.control != "advance" else "advance", state)
             if kind == "territory":
                 if agent is None:
@@ -301,6 +311,19 @@ class FrameBuilder:
         if actor_id in GOVERNMENT or (bloc(actor_id) == "gov" and actor_id == "pro_assad_militias"):
             return "government_regains_territory"
         return "non_state_actor_overtakes_territory"
+
+    @staticmethod
+    def _accused(view: SentenceView, trig: Span) -> ActorMention | None:
+        clause = view.clause_of(trig.start)
+        head = view.gap(clause.start, trig.start)
+        found = list(_ACCUSE.finditer(head))
+        if not found:
+            return None
+        m = found[-1]
+        f = view.analysis.folded
+        accuse_end = f.offsets[f.to_folded(clause.start) + m.end() - 1] + 1
+        between = [a for a in view.actors if accuse_end <= a.span.start and a.span.end <= trig.start]
+        return between[-1] if len(between) >= 1 and is_named(between[-1]) else None
 
     @staticmethod
     def _inside_actor(view: SentenceView, m: TriggerMatch) -> bool:
