@@ -57,7 +57,7 @@ class Roles:
     between: bool = False
 
 
-def _first_of_group(view: SentenceView, actors: list[ActorMention], a: ActorMention) -> ActorMention:
+def first_of_group(view: SentenceView, actors: list[ActorMention], a: ActorMention) -> ActorMention:
     """Walk back through «X وY» coordination to the first coordinated actor."""
     idx = actors.index(a)
     while idx > 0:
@@ -110,7 +110,7 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
         if _prepositional(view, a) or a.span.start in exclude:
             continue
         rel = _REL_START.match(view.gap(a.span.end, trig.start))
-        agent_before = a if rel else _first_of_group(view, before, a)
+        agent_before = a if rel else first_of_group(view, before, a)
         break
     agent = agent_after or agent_before
     patient: ActorMention | None = None
