@@ -27,7 +27,8 @@ _PREP_ANY = re.compile(r"(?:^|\s)(?:و|ف)?(?:علي|الي|من|عن|ضد|مع|
 _SUPPORT = re.compile(r"(?:بدعم|بمسانده|بمؤازره|المدعوم|المدعومه|المدعمه|مدعوما|مدعومه|بمشاركه|بالتعاون\s+مع|"
                       r"بغطاء|باسناد|واستعان|استعان|بقوات|برعايه|بوساطه|باشراف|وساطه|رعايه)[^.]{0,30}$")
 _PARTITIVE = re.compile(r"(?:وحدات|عناصر|مقاتلو|مقاتلي|ارتال|رتل|دوريه|دوريات|مجموعه|مجموعات|كتيبه|قوه|قوات|"
-                        r"جنود)\s+من\s*$")
+                        r"جنود|مسلحون|مسلحين)(?:\s+\S+)?\s+من\s*$")
+_BY_HAND = re.compile(r"(?:علي\s+يد|من\s+قبل|بايدي|علي\s+ايدي)[\s\"']*$")
 _REL_START = re.compile(r"^\s*(?:التي|الذي|اللتين|اللذين|الذين)\b")
 
 
@@ -76,10 +77,17 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
     actors = [a for a in view.actors if not (a.span.start < trig.end and trig.start < a.span.end)]
     after = [a for a in actors if a.span.start >= trig.end]
     before = [a for a in actors if a.span.end <= trig.start]
-    # «بين X و Y»
+    # «على يد X», «من قبل X»: the doer, whatever the voice
+    for a in after:
+        if a.span.start - trig.end > 120:
+            break
+        if _BY_HAND.search(view.gap(max(trig.end, a.span.start - 14), a.span.start)) and rule.voice != "passive":
+            return Roles(a, None)
+    # «بين X و Y» (possibly a few words after the trigger: «الاشتباكات الدائرة منذ الأحد بين …»)
     if after:
         g = view.gap(trig.end, after[0].span.start)
-        if _BETWEEN.search(g) or (g.strip() == "" and view.gap(trig.end, after[0].span.end).startswith(" بين")):
+        if _BETWEEN.search(g) or (len(g) <= 60 and " بين " in f" {g} " and not _PREP_END.search(g)) or (
+                g.strip() == "" and view.gap(trig.end, after[0].span.end).startswith(" بين")):
             x = after[0]
             y = next((a for a in after[1:] if bloc(a.actor_id) != bloc(x.actor_id) or (bloc(x.actor_id) is None
                       and a.actor_id != x.actor_id)), None)
