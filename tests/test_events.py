@@ -113,3 +113,12 @@ def test_seed_style_demo_analysis():
     for e in res.events:  # nothing from the hypothetical corridor or the closing call
         assert "طهران" not in e.provenance.span.text(art["text"])
         assert "جبهات جديدة" not in e.provenance.span.text(art["text"])
+
+
+def test_siege_ended_by_a_deal_is_imposed_then_lifted():
+    text = ("دخلت قوافل المساعدات إلى حيي الوعر والإنشاءات. وأنهى الاتفاق حصاراً خانقاً فرضته قوات النظام "
+            "على الحيين منذ ثلاث سنوات.")
+    res = marsad.extract(text, published="2017-05-20")
+    statuses = sorted((s.place.surface, s.status) for s in res.sieges)
+    assert ("حيي الوعر", "imposed") in statuses and ("حيي الوعر", "lifted_by_deal") in statuses
+    assert {s.besieger for s in res.sieges if s.status == "imposed"} == {"syria_government_assad"}

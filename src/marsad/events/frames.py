@@ -94,6 +94,7 @@ class FrameBuilder:
             sp = f.text.find(" ", m.start + 1, m.end)
             heads.append(f.to_original(m.start, sp if sp > 0 else m.end))
         patients: set[int] = set()
+        lifted_at: Span | None = None  # «أنهى الاتفاق حصاراً فرضته X على Y»: the end of the siege named next
         explicit = self._date(view)
         date, precision = explicit
         sent_text = f.text[f.to_folded(view.span.start) : f.to_folded(view.span.end)]
@@ -195,7 +196,10 @@ class FrameBuilder:
                     agent.actor_id in ("protesters", "civilians"):
                 patient, agent = agent, state.last_agent
             if rule.siege == "lifted_by_deal":
-                self._sieges(view, state, Roles(None, None), places, "lifted_by_deal", trig, modality)
+                if places:
+                    self._sieges(view, state, Roles(None, None), places, "lifted_by_deal", trig, modality)
+                else:
+                    lifted_at = trig
                 continue
             if agent is None:
                 continue
@@ -221,6 +225,9 @@ class FrameBuilder:
             if rule.siege in ("broken", "imposed"):
                 self._sieges(view, state, roles if rule.siege == "imposed" else Roles(patient, agent), places,
                              rule.siege, trig, modality)
+                if rule.siege == "imposed" and lifted_at is not None and places:
+                    self._sieges(view, state, roles, places, "lifted_by_deal", lifted_at, modality)
+                    lifted_at = None
             if modality == "asserted" and is_named(agent) and agent.actor_id not in _UNARMED:
                 state.last_agent = agent
         here = [e for e in state.events if e.provenance.sentence.start == view.span.start]
@@ -258,6 +265,8 @@ class FrameBuilder:
         for j in range(i + 1, len(matches)):
             if matches[j].rule.type == "siege_ongoing" and matches[i].rule.siege in ("broken", "imposed"):
                 continue
+            if matches[i].rule.siege == "lifted_by_deal" and matches[j].rule.siege:
+                continue  # «أنهى الاتفاق حصاراً فرضته X على Y»: the siege ended is the one named next
             cj = view.clause_index(spans[j].start)
             if cj > own_clause >= 0 and _ASIDE.match(view.gap(view.sentence.clauses[cj].start,
                                                              view.sentence.clauses[cj].start + 12)):
