@@ -191,25 +191,32 @@ def _drop_pg_schema(base: str, schema: str) -> None:
 
 
 def stored_digest(url: str) -> tuple[int, str]:
-    """A digest of every stored document's facts (ids and timestamps left out), to compare stores."""
+    """An order-free digest of every stored document's facts (row ids and timestamps left out) and failures."""
     from marsad.store import DocumentFilter, open_store
 
-    h = hashlib.sha256()
+    per_doc: list[bytes] = []
     with open_store(url) as store:
-        docs = sorted(store.documents(DocumentFilter(limit=None)), key=lambda d: d.document.id)
-        for sd in docs:
-            res = store.result(sd.document.id)
-            d = res.to_dict() if res else {}
-            facts = {k: d.get(k) for k in ("events", "control", "sieges", "quantities", "actors", "places")}
-            h.update(json.dumps([sd.document.id, facts], sort_keys=True, ensure_ascii=False).encode())
+        offset = 0
+        while page := store.documents(DocumentFilter(limit=500, offset=offset)):
+            offset += len(page)
+            for sd in page:
+                res = store.result(sd.document.id)
+                d = res.to_dict() if res else {}
+                facts = {k: d.get(k) for k in ("events", "control", "sieges", "quantities", "actors", "places")}
+                per_doc.append(hashlib.sha1(json.dumps([sd.document.id, facts], sort_keys=True,
+                                                       ensure_ascii=False).encode()).digest())
         fails = sorted((f.doc_id or "", f.code) for f in store.failures())
-        h.update(json.dumps(fails).encode())
-    return len(docs), h.hexdigest()[:16]
+    h = hashlib.sha256(b"".join(sorted(per_doc)))
+    h.update(json.dumps(fails).encode())
+    return len(per_doc), h.hexdigest()[:16]
 
 
 def output_digest(path: Path) -> str:
-    lines = sorted(path.read_text(encoding="utf-8").splitlines())
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+    """Order-free digest of a JSONL output, streamed (a child process started later inherits the parent's peak
+    RSS in its ``ru_maxrss``, so the parent must stay small)."""
+    with path.open("rb") as fh:
+        line_hashes = sorted(hashlib.sha1(line.rstrip(b"\n")).digest() for line in fh)
+    return hashlib.sha256(b"".join(line_hashes)).hexdigest()[:16]
 
 
 def run_config(name: str, corpus: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -315,9 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     corpus = Path(args.corpus) if args.corpus else corpus_for(args.n, args.seed)
     from marsad.ingest import Rejection, read_sources
 
-    docs = [d for d in read_sources([corpus]) if not isinstance(d, Rejection)]
-    n_chars = round(sum(len(d.text) for d in docs) / max(len(docs), 1))
-    del docs
+    n_docs = n_total = 0
+    for d in read_sources([corpus]):
+        if not isinstance(d, Rejection):
+            n_docs += 1
+            n_total += len(d.text)
+    n_chars = round(n_total / max(n_docs, 1))
     results: list[dict[str, Any]] = []
     for name in names:
         res = run_config(name, corpus, args)

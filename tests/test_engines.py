@@ -100,23 +100,28 @@ def test_serial_engine_is_the_runner(corpus, serial_lines):
     assert direct == serial_lines
 
 
-@pytest.mark.parametrize("ordered", [True, False])
-def test_two_processes_give_the_serial_output(corpus, serial_lines, ordered):
-    opts = EngineOptions(jobs=2, batch_size=7, ordered=ordered)
-    with open_engine(opts, settings=SETTINGS) as engine:
-        assert engine.name == "process" and engine.parallelism == 2
+@pytest.fixture(scope="module")
+def pool_engine():
+    """Two local processes, shared by the tests below (each start builds two pipelines)."""
+    with open_engine(EngineOptions(jobs=2, batch_size=7), settings=SETTINGS) as engine:
+        yield engine
+
+
+def test_two_processes_give_the_serial_output(corpus, serial_lines, pool_engine):
+    assert pool_engine.name == "process" and pool_engine.parallelism == 2
+    assert [e.line for e in pool_engine.run(items(corpus), task=JsonLines())] == serial_lines
+
+
+def test_two_processes_unordered_give_the_same_outputs(corpus, serial_lines):
+    with open_engine(EngineOptions(jobs=2, batch_size=5, ordered=False), settings=SETTINGS) as engine:
         lines = [e.line for e in engine.run(items(corpus), task=JsonLines())]
-    if ordered:
-        assert lines == serial_lines
-    else:
-        assert sorted(lines) == sorted(serial_lines)
+    assert sorted(lines) == sorted(serial_lines)
 
 
-def test_rejections_are_the_same_records_on_every_engine(corpus):
+def test_rejections_are_the_same_records_on_every_engine(corpus, pool_engine):
     with open_engine(settings=SETTINGS) as engine:
         serial = [o for o in engine.run(items(corpus)) if isinstance(o, Rejection)]
-    with open_engine(EngineOptions(jobs=2, batch_size=5), settings=SETTINGS) as engine:
-        pooled = [o for o in engine.run(items(corpus), task=Extract()) if isinstance(o, Rejection)]
+    pooled = [o for o in pool_engine.run(items(corpus), task=Extract()) if isinstance(o, Rejection)]
     assert pooled == serial
     assert {r.code for r in serial} == {"M103", "M104", "M105", "M106"}
     too_large = [r for r in serial if r.code == "M104"]
@@ -139,15 +144,16 @@ class DieOn:
 
 
 def test_a_dead_process_loses_only_its_batch(corpus):
-    docs = [i for i in items(corpus) if isinstance(i, Document)][:20]
+    docs = [i for i in items(corpus) if isinstance(i, Document)][:30]
     victim = docs[7].id
-    with open_engine(EngineOptions(jobs=2, batch_size=5, in_flight=1), settings=SETTINGS) as engine:
+    with open_engine(EngineOptions(jobs=2, batch_size=5, in_flight=4), settings=SETTINGS) as engine:
         out = list(engine.run(docs, task=DieOn(victim)))
-    assert len(out) == 20
+    assert len(out) == 30
     lost = [o for o in out if isinstance(o, Rejection) and o.code == "M000"]
-    assert [o.doc_id for o in lost] == [d.id for d in docs[5:10]]  # the victim's batch, and only it
+    # the batches in flight with it ran again one by one: only the victim's batch is lost
+    assert [o.doc_id for o in lost] == [d.id for d in docs[5:10]]
     assert "worker failed" in lost[0].reason
-    assert all(isinstance(o, Processed) or o.code == "M104" for o in out[10:])  # a new pool took over
+    assert all(isinstance(o, Processed) or o.code == "M104" for o in out[:5] + out[10:])
 
 
 def test_options_are_checked():
@@ -260,45 +266,49 @@ def stored(store) -> dict[str, dict]:
     return out
 
 
-def ingest_with(store_url: str, corpus: Path, options: EngineOptions):
+def ingest_with(store_url: str, corpus: Path, engine):
     from marsad.pipeline.engines import ingest_items
     from marsad.store import open_store
 
-    with open_store(store_url) as store, open_engine(options, settings=SETTINGS) as engine:
+    with open_store(store_url) as store:
         summary = ingest_items(items(corpus), store, engine)
         return summary, stored(store), sorted((f.doc_id, f.code) for f in store.failures())
 
 
-def ingest_engines() -> list:
-    return [EngineOptions(jobs=2, batch_size=6),
-            pytest.param(EngineOptions(engine="dask", workers=2, batch_size=6), marks=needs_dask)]
+@pytest.fixture(scope="module")
+def serial_ingest(small, tmp_path_factory):
+    with open_engine(settings=SETTINGS) as engine:
+        return ingest_with(str(tmp_path_factory.mktemp("serial-ingest") / "serial.db"), small, engine)
 
 
-@pytest.mark.parametrize("options", ingest_engines())
-def test_ingest_sqlite_single_writer_matches_serial(small, tmp_path, options):
-    base = ingest_with(str(tmp_path / "serial.db"), small, EngineOptions())
-    other = ingest_with(str(tmp_path / "other.db"), small, options)
-    s1, docs1, fails1 = base
-    s2, docs2, fails2 = other
+ENGINES = ["pool_engine", pytest.param("dask_engine", marks=needs_dask)]
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_ingest_sqlite_single_writer_matches_serial(small, tmp_path, serial_ingest, engine_name, request):
+    engine = request.getfixturevalue(engine_name)
+    s1, docs1, fails1 = serial_ingest
+    s2, docs2, fails2 = ingest_with(str(tmp_path / "other.db"), small, engine)
     assert (s2.seen, s2.stored, s2.duplicates, s2.failed, s2.events) == (s1.seen, s1.stored, s1.duplicates,
                                                                            s1.failed, s1.events)
     assert s1.stored >= 15 and s1.failed >= 3  # M105, M103 and M104 (over max_chars)
     assert {code for _, code in fails1} == {"M103", "M104", "M105"}
     assert docs2 == docs1 and fails2 == fails1
-    again = ingest_with(str(tmp_path / "other.db"), small, options)[0]
+    again = ingest_with(str(tmp_path / "other.db"), small, engine)[0]
     assert (again.stored, again.duplicates) == (0, s1.stored)  # re-running stores nothing new
 
 
 @pytest.mark.pg
-@pytest.mark.parametrize("options", ingest_engines())
-def test_ingest_postgresql_written_from_workers_matches_serial(small, tmp_path, options):
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_ingest_postgresql_written_from_workers_matches_serial(small, tmp_path, serial_ingest, engine_name, request):
     from test_store_support import store_url
 
+    engine = request.getfixturevalue(engine_name)
     with store_url("postgresql", tmp_path) as url:
-        other = ingest_with(url, small, options)
-    base = ingest_with(str(tmp_path / "serial.db"), small, EngineOptions())
-    assert other[1] == base[1] and other[2] == base[2]
-    assert (other[0].stored, other[0].failed, other[0].events) == (base[0].stored, base[0].failed, base[0].events)
+        other = ingest_with(url, small, engine)
+    assert other[1] == serial_ingest[1] and other[2] == serial_ingest[2]
+    assert (other[0].stored, other[0].failed, other[0].events) == (serial_ingest[0].stored, serial_ingest[0].failed,
+                                                                   serial_ingest[0].events)
 
 
 def test_extract_for_writer_replays_errors_as_the_serial_ingest_would():
@@ -330,3 +340,14 @@ def test_cli_ingest_with_jobs_stores_what_the_serial_ingest_stores(small, tmp_pa
     with open_store(str(serial_db)) as a, open_store(str(jobs_db)) as b:
         assert stored(b) == stored(a) and len(stored(a)) == 23
         assert sorted((f.doc_id, f.code) for f in b.failures()) == sorted((f.doc_id, f.code) for f in a.failures())
+
+
+@needs_dask
+def test_a_dead_dask_worker_loses_only_its_batch(corpus, dask_engine):
+    """Kept last: it kills a worker of the shared cluster (its nanny starts a new one, with the plugin)."""
+    docs = [i for i in items(corpus) if isinstance(i, Document)][:30]
+    out = list(dask_engine.run(docs, task=DieOn(docs[12].id)))
+    assert len(out) == 30
+    lost = [o for o in out if isinstance(o, Rejection) and o.code == "M000"]
+    assert [o.doc_id for o in lost] == [d.id for d in docs[12:18]]  # batch_size 6: the victim's batch only
+    assert all(isinstance(o, Processed) or o.code == "M104" for o in out[:12] + out[18:])

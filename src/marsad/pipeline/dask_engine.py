@@ -10,9 +10,11 @@ Imported only for ``--engine dask`` (it needs ``pip install 'marsad[dask]'``).
   plugin's name. (A scattered future would not do: Dask's active memory manager drops "extra" replicas,
   and the pipeline would travel again.) Batches carry only documents and the small task object.
 * Backpressure: at most ``in_flight`` batches are submitted at a time, waited on in submission order
-  (``ordered``) or with ``as_completed``; finished futures are released at once.
-* A batch whose worker died (``KilledWorker`` after Dask's retries, or a lost connection) becomes ``M000``
-  rejections through ``task.lost``; any other error (a failing store, a bug in a task) stops the run.
+  (``ordered``) or with ``as_completed``; finished futures are released at once. Batches are scattered as
+  data and tasks refer to them, so no task message carries documents (see ``DaskEngine._submit``).
+* A batch lost with a worker (the worker died running it, or died holding its scattered data) runs once more
+  by itself; lost again, its items become ``M000`` rejections through ``task.lost``. Any other error (a
+  failing store, a bug in a task) stops the run.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ QUIET_LOCAL_CLUSTER: dict[str, object] = {
     "distributed.admin.tick.interval": "500ms",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing-interval": "1s",
+    "distributed.admin.low-level-log-length": 50,  # messages kept per stream for debugging (default 1,000)
 }
 _WORKER_LOSS = frozenset({"KilledWorker", "FutureCancelledError", "CancelledError", "CommClosedError"})
 
@@ -119,30 +122,49 @@ class DaskEngine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _submit(self, batch: list[Item], task: Task[Any]) -> Any:
+    def _submit(self, batch: list[Item], task: Task[Any]) -> tuple[Any, Any]:
+        """Scatter the batch, then submit the task that reads it: the documents travel as data, straight to a
+        worker, never inside a task message (Dask keeps the last 1,000 messages of each stream for debugging,
+        which would hold up to 1,000 batches per worker in the scheduler and the client)."""
         self._submitted += 1
         key = f"marsad-batch-{os.getpid()}-{self.plugin_name[-12:]}-{self._submitted}"
-        return self.client.submit(run_plugin_batch, self.plugin_name, batch, task, key=key, pure=False)
+        [data] = self.client.scatter([batch], hash=False)
+        return self.client.submit(run_plugin_batch, self.plugin_name, data, task, key=key, pure=False), data
+
+    def _again(self, batch: list[Item], task: Task[T]) -> list[T]:
+        """A batch lost with its worker (it died, or took the batch's data with it) runs once more, by itself;
+        lost again, its items become ``M000`` rejections."""
+        fut, data = self._submit(batch, task)
+        try:
+            out: list[T] = fut.result()
+        except Exception as exc:
+            if type(exc).__name__ not in _WORKER_LOSS:
+                raise
+            out = lost_batch(task, batch, exc)
+        fut.release()
+        data.release()
+        return out
 
     def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
         fn: Task[Any] = task or Extract()
         window = self.options.window(self.parallelism)
-        batches: dict[str, list[Item]] = {}
+        batches: dict[str, tuple[list[Item], Any]] = {}
 
         def submit(batch: list[Item]) -> Any:
-            fut = self._submit(batch, fn)
-            batches[fut.key] = batch
+            fut, data = self._submit(batch, fn)
+            batches[fut.key] = (batch, data)
             return fut
 
         def collect(fut: Any) -> list[T]:
-            batch = batches.pop(fut.key)
+            batch, data = batches.pop(fut.key)
             try:
                 out: list[T] = fut.result()
             except Exception as exc:
                 if type(exc).__name__ not in _WORKER_LOSS:
                     raise
-                out = lost_batch(fn, batch, exc)
+                out = self._again(batch, fn)
             fut.release()
+            data.release()
             return out
 
         if self.options.ordered:

@@ -268,6 +268,9 @@ class SerialEngine(_Base):
             yield fn(pipeline, item)
 
 
+_Entry = tuple["Future[list[Any]]", list[Item], ProcessPoolExecutor]  # a batch in flight, and its pool
+
+
 class ProcessEngine(_Base):
     """``jobs`` local processes; the pipeline is built once per process by the pool's initializer."""
 
@@ -295,24 +298,37 @@ class ProcessEngine(_Base):
         while len(seen) < self.options.jobs:
             seen.update(f.result() for f in [pool.submit(_pid_after, 0.05) for _ in range(self.options.jobs)])
 
+    def _broken(self, pool: ProcessPoolExecutor) -> None:
+        if self._pool is pool:  # a process of this pool died: the pool is unusable; the next submit starts one
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def _alone(self, batch: list[Item], task: Task[T]) -> list[T]:
+        """Run one batch by itself in a fresh pool: after a crash, the batches that were in flight run again
+        one at a time, so only the batch that kills its process is lost."""
+        pool = self._executor()
+        try:
+            return pool.submit(_run_batch_cached, self.settings, batch, task).result()
+        except BrokenProcessPool as exc:
+            self._broken(pool)
+            return lost_batch(task, batch, exc)
+
     def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
         fn: Task[Any] = task or Extract()
         window = self.options.window(self.parallelism)
-        pending: deque[tuple[Future[list[T]], list[Item]]] = deque()
+        pending: deque[_Entry] = deque()
 
-        def collect(entry: tuple[Future[list[T]], list[Item]]) -> list[T]:
-            fut, batch = entry
+        def collect(entry: _Entry) -> list[T]:
+            fut, batch, pool = entry
             try:
                 return fut.result()
-            except BrokenProcessPool as exc:  # a process died: its pool is unusable; start a new one
-                if self._pool is not None:
-                    self._pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = None
-                return lost_batch(fn, batch, exc)
+            except BrokenProcessPool:
+                self._broken(pool)
+                return self._alone(batch, fn)
 
-        def next_done() -> tuple[Future[list[T]], list[Item]]:
+        def next_done() -> _Entry:
             if not self.options.ordered:
-                wait([f for f, _ in pending], return_when=FIRST_COMPLETED)
+                wait([e[0] for e in pending], return_when=FIRST_COMPLETED)
                 for i, entry in enumerate(pending):
                     if entry[0].done():
                         del pending[i]
@@ -322,7 +338,8 @@ class ProcessEngine(_Base):
         for batch in batched(items, self.options.batch_size):
             while len(pending) >= window:
                 yield from collect(next_done())
-            pending.append((self._executor().submit(_run_batch_cached, self.settings, batch, fn), batch))
+            pool = self._executor()
+            pending.append((pool.submit(_run_batch_cached, self.settings, batch, fn), batch, pool))
         while pending:
             yield from collect(next_done())
 
