@@ -122,3 +122,10 @@ def test_siege_ended_by_a_deal_is_imposed_then_lifted():
     statuses = sorted((s.place.surface, s.status) for s in res.sieges)
     assert ("حيي الوعر", "imposed") in statuses and ("حيي الوعر", "lifted_by_deal") in statuses
     assert {s.besieger for s in res.sieges if s.status == "imposed"} == {"syria_government_assad"}
+
+
+def test_a_denial_is_not_a_fact():
+    text = "ونفى مصدر في قوات سوريا الديمقراطية الأنباء عن انسحاب قواتها من مدينة عين عيسى."
+    res = marsad.extract(text, published="2019-11-02", settings=Settings(include_suppressed=True))
+    assert res.events == ()
+    assert {(f.type, f.modality) for f in res.suppressed} == {("withdrawal", "negated")}
