@@ -125,7 +125,9 @@ def test_siege_ended_by_a_deal_is_imposed_then_lifted():
 
 
 def test_a_denial_is_not_a_fact():
-    text = "ونفى مصدر في قوات سوريا الديمقراطية الأنباء عن انسحاب قواتها من مدينة عين عيسى."
-    res = marsad.extract(text, published="2019-11-02", settings=Settings(include_suppressed=True))
+    stated = "وأعلنت قوات سوريا الديمقراطية انسحاب مقاتليها من مدينة عين عيسى."
+    denied = "ونفت قوات سوريا الديمقراطية انسحاب مقاتليها من مدينة عين عيسى."
+    assert [e.type for e in marsad.extract(stated, published="2019-11-02").events] == ["withdrawal"]
+    res = marsad.extract(denied, published="2019-11-02", settings=Settings(include_suppressed=True))
     assert res.events == ()
     assert {(f.type, f.modality) for f in res.suppressed} == {("withdrawal", "negated")}
