@@ -165,3 +165,12 @@ def test_road_sites(rec: PlaceRecognizer) -> None:
     found = {p.surface: p for p in places(rec, "دوريات مشتركة على الطريق الدولي (M4) وقرب الطريق (M5)")}
     assert found["الطريق الدولي (M4)"].name_en == "M4 highway"
     assert found["الطريق (M5)"].name_en == "M5 highway"
+
+
+def test_a_dual_names_exactly_two_places() -> None:
+    import marsad
+
+    text = "وكانت قسد قد انسحبت من مدينتي الطبقة والمنصورة، وسلمت سد الفرات للحكومة السورية."
+    surfaces = [p.surface for p in marsad.extract(text, published="2026-01-20").places]
+    assert "وسلمت" not in surfaces
+    assert surfaces[:2] == ["مدينتي الطبقة", "والمنصورة"]

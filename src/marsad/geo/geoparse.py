@@ -80,6 +80,7 @@ class Hit:
     explicit: bool = False  # «محافظة X», «ريف X»: a strong governorate context
     ambiguous: bool = False
     sibling: int = -1  # index (in the hit list) of the known place an unknown list item sits beside
+    closed: bool = False  # a dual («مدينتي A وB») names exactly two places: no list runs on from it
 
 
 _new_tok = tuple.__new__  # builds a Tok without the Python-level NamedTuple constructor (tokenizing is hot)
@@ -245,7 +246,8 @@ class Geoparser:
             j2, ids2 = self.unknown_name(toks, j, in_list=True, typed=True), ()
         if j2 < 0:
             return [first]
-        second = Hit(j, j2, ids2, hkind, how, rel, explicit=explicit)
+        second = Hit(j, j2, ids2, hkind, how, rel, explicit=explicit, closed=True)
+        first = replace(first, closed=True)
         if rel:
             k, dirs = self._dirs(toks, j2, self.words.dir_adj)
             relation = _rel("countryside", dirs)
@@ -480,7 +482,7 @@ class Geoparser:
         return False
 
     def _listable(self, h: Hit) -> bool:
-        if h.ambiguous or h.how in ("relational", "list"):
+        if h.ambiguous or h.closed or h.how in ("relational", "list"):
             return False
         places = [self.gazetteer.by_id[x] for x in h.ids]
         if not places:
