@@ -131,3 +131,11 @@ def test_a_denial_is_not_a_fact():
     res = marsad.extract(denied, published="2019-11-02", settings=Settings(include_suppressed=True))
     assert res.events == ()
     assert {(f.type, f.modality) for f in res.suppressed} == {("withdrawal", "negated")}
+
+
+def test_protest_story_is_one_protest_and_a_declined_dispersal_is_nothing():
+    text = ("خرج المئات من أهالي مدينة جاسم في مظاهرة ضد الحكومة. وردد المتظاهرون هتافات تدعو إلى إطلاق المعتقلين. "
+            "ولم تتدخل قوات النظام لتفريق المظاهرة. وتعد هذه المظاهرة الأكبر منذ أشهر.")
+    res = marsad.extract(text, published="2021-03-15")
+    assert [(e.type, e.place.surface if e.place else None) for e in res.events
+            if "protest" in e.type] == [("peaceful_protest", "مدينة جاسم")]

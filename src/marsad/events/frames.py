@@ -23,6 +23,7 @@ _CARRY = frozenset({"territory", "siege_broken", "siege_imposed", "withdrawal", 
 _UNARMED = frozenset({"civilians", "protesters", "un"})
 _UNARMED_TYPES = frozenset({"peaceful_protest", "protest_with_intervention", "evacuation", "other", "agreement",
                             "negotiation"})
+_PROTESTS = frozenset({"peaceful_protest", "protest_with_intervention"})
 _NO_PLACE_TYPES = frozenset({"agreement", "negotiation", "other"})
 _SHARE_OBJECT = re.compile(r"^\s*(?:\S+\s+){0,3}?(?:نحو|حوالي|اكثر\s+من|اقل\s+من|قرابه|ما\s+يقارب)?\s*[\d.,]+\s*"
                            r"(?:%|(?:الف\s+|مليون\s+)?(?:كيلومتر|كم|كيلو\s+متر)\S*\s+مربع)")
@@ -42,6 +43,8 @@ _ASIDE = re.compile(r"^(?:و)?(?:بموجب|وفق|وفقا|بعد|اثر|عقب
 _NEG_AFTER = re.compile(r"^\s*(?:\S+\s+)?[\"']?\s*(?:لم|لن)\s")
 _PARTIAL = re.compile(r"^\s*(?:علي\s+)?(?:معظم|اغلب|اجزاء|جزء|بعض|قسم)\s")
 _ACCUSE = re.compile(r"(?:اتهم|اتهمت|يتهم|تتهم|اتهموا|متهمه|متهما)\s")
+_PURPOSE_TYPES = frozenset({"territory", "protest_with_intervention", "arrests", "abduction", "siege_imposed"})
+_DEMONSTRATIVE = re.compile(r"(?:^|\s)(?:هذه|هذا|تلك|ذلك|هاتين|هذين)\s*$")
 _LOCATED = frozenset({"armed_clash", "air_drone_strike", "shelling_artillery_missile"})
 _LOCATIVE = re.compile(r"(?:في|ب\S*|علي\s+محاور|قرب|محيط|داخل|استهدف\S*|قصف\S*)\s*$")
 
@@ -116,8 +119,11 @@ class FrameBuilder:
             own = view.gap(trig.start, trig.end).lstrip("وف")
             if rule.voice in ("active", "object") and own.startswith("ال") and not rule.pattern_article:
                 continue  # «التدخل» is not «تدخل»: verbs never take the article
-            if kind == "territory" and own.startswith("ل"):
-                modality = "future"  # «هجوماً للسيطرة على», «لاستعادة»: an aim, not a capture
+            if kind in _PURPOSE_TYPES and own.startswith("ل"):
+                modality = "future"  # «هجوماً للسيطرة على», «لاستعادة», «لتفريق المظاهرة»: an aim, not a deed
+            if rule.voice == "noun" and _DEMONSTRATIVE.search(view.gap(max(view.span.start, trig.start - 8),
+                                                                        trig.start)):
+                continue  # «هذه المظاهرة», «تلك المعارك»: a reference back to an event already told
             if rule.voice == "noun" and _NEG_AFTER.match(view.gap(trig.end, min(view.span.end, trig.end + 30))):
                 modality = "negated"  # «الضربات الروسية لم تستهدف …»
             obj = view.gap(trig.end, places[0].span.start) if places else view.gap(trig.end, region_end)
@@ -307,6 +313,8 @@ class FrameBuilder:
         agent, patient = roles.agent, roles.patient
         if agent is not None and agent.actor_id in _UNARMED and kind not in _UNARMED_TYPES:
             agent = None  # civilians and protesters do not take towns, deploy or besiege
+        if agent is not None and agent.actor_id == "protesters" and kind in ("agreement", "negotiation"):
+            agent = None  # a protest does not sign a deal («هذه المظاهرة … منذ توقيع اتفاق»)
         if (agent is None or not is_named(agent)) and kind in _CARRY and state.last_agent is not None:
             agent = state.last_agent
         if agent is not None and not is_named(agent):
@@ -434,6 +442,9 @@ class FrameBuilder:
         # (an undated restatement is the same event as a dated report: the dated report is kept)
         key = (ev.type, ev.actor1, _place_key(place) or view.span.start)
         existing = state.events if modality == "asserted" else state.suppressed
+        if kind in _PROTESTS and place is None and date is None and any(
+                isinstance(e, Event) and e.type == kind for e in existing):
+            return  # «وردد المتظاهرون …»: more about the protest already reported
         for k, e in enumerate(existing):
             if not isinstance(e, Event) or (e.type, e.actor1,
                                             _place_key(e.place) or e.provenance.sentence.start) != key:
