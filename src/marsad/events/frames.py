@@ -201,6 +201,10 @@ class FrameBuilder:
             elif kind in ("arrests", "attack_on_civilians", "abduction") and agent is not None and \
                     agent.actor_id in ("protesters", "civilians"):
                 patient, agent = agent, state.last_agent
+            if agent is not None and not is_named(agent):
+                agent = None  # a generic noun («المقاتلين», «مسلحون») never stands as actor1
+            if patient is not None and not is_named(patient):
+                patient = None
             if rule.siege == "lifted_by_deal":
                 if places:
                     self._sieges(view, state, Roles(None, None), places, "lifted_by_deal", trig, modality)
