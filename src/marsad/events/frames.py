@@ -182,6 +182,14 @@ class FrameBuilder:
             accused = self._accused(view, trig)
             if accused is not None:
                 roles = Roles(accused, None)  # «اتهمت المعارضة قوات النظام بإلقاء …»: the accused did it
+            elif kind in _LOCATED and own.startswith("ال") and rule.voice == "noun":
+                told = next((e for e in reversed(state.events) if e.type == kind), None)
+                adjacent = roles.agent is not None and 0 <= roles.agent.span.start - heads[i].end <= 3
+                if told is not None and not adjacent:
+                    # «الغارات طالت مدن …»: the strikes already told, by whoever carried them out
+                    roles = Roles(ActorMention(span=heads[i], surface=view.gap(heads[i].start, heads[i].end),
+                                               actor_id=told.actor1 or "", kind="anaphor", confidence=0.6),
+                                  roles.patient)
             agent, patient = self._resolve_agent(roles, kind if rule.control != "advance" else "advance", state)
             if kind == "territory":
                 if agent is None:
