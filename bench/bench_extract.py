@@ -63,7 +63,7 @@ def run_child(args: argparse.Namespace) -> int:
 
     cfg = CONFIGS[args.config]
     opts = EngineOptions(engine=cfg["engine"], jobs=cfg.get("jobs", 1), workers=cfg.get("workers", 2),
-                         batch_size=args.batch_size)
+                         batch_size=args.batch_size or None)
     t0 = time.perf_counter()
     engine = open_engine(opts, settings=Settings())
     if engine.name == "serial":
@@ -223,7 +223,7 @@ def run_config(name: str, corpus: Path, args: argparse.Namespace) -> dict[str, A
     cfg = CONFIGS[name]
     output = WORK / f"out-{name}.jsonl"
     cmd = [sys.executable, str(Path(__file__).resolve()), "_run", "--config", name, "--corpus", str(corpus),
-           "--output", str(output), "--batch-size", str(args.batch_size)]
+           "--output", str(output), "--batch-size", str(args.batch_size or 0)]
     schema = None
     store_url = None
     if cfg.get("store") == "sqlite":
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.add_argument("--corpus", required=True)
         ap.add_argument("--output", required=True)
         ap.add_argument("--store-url")
-        ap.add_argument("--batch-size", type=int, default=64)
+        ap.add_argument("--batch-size", type=int, default=0)
         return run_child(ap.parse_args(argv[1:]))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=2000, help="generated articles (default 2000)")
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", help="a JSONL file or folder instead of a generated corpus")
     ap.add_argument("--configs", default="serial,jobs2,dask2,ingest-serial,ingest-dask2",
                     help=f"comma-separated, from: {', '.join(CONFIGS)}")
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=0, help="0: the engine's default")
     ap.add_argument("--pg", help="PostgreSQL URL for the -pg configurations (a fresh schema per run, dropped after)")
     ap.add_argument("--json", default=str(WORK / "results.json"))
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 2, help="cores for the CPU-time projection")

@@ -156,6 +156,14 @@ def test_a_dead_process_loses_only_its_batch(corpus):
     assert all(isinstance(o, Processed) or o.code == "M104" for o in out[:5] + out[10:])
 
 
+def test_batches_grow_to_the_engine_batch_size():
+    sizes = [len(b) for b in EngineOptions(engine="dask").batches(range(1000), "dask")]
+    assert sizes == [8, 16, 32, 64, 128, 256, 256, 240]
+    assert [len(b) for b in EngineOptions(jobs=2).batches(range(200), "process")] == [8, 16, 32, 64, 64, 16]
+    assert [len(b) for b in EngineOptions(batch_size=5).batches(range(12), "process")] == [5, 5, 2]
+    assert list(EngineOptions().batches([], "dask")) == []
+
+
 def test_options_are_checked():
     with pytest.raises(ConfigError):
         EngineOptions(jobs=0)

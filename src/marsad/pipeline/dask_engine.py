@@ -37,7 +37,6 @@ from marsad.pipeline.engines import (
     Extract,
     Extractor,
     Task,
-    batched,
     close_worker_stores,
     lost_batch,
     pipeline_for,
@@ -169,7 +168,7 @@ class DaskEngine:
 
         if self.options.ordered:
             pending: deque[Any] = deque()
-            for batch in batched(items, self.options.batch_size):
+            for batch in self.options.batches(items, self.name):
                 while len(pending) >= window:
                     yield from collect(pending.popleft())
                 pending.append(submit(batch))
@@ -177,7 +176,7 @@ class DaskEngine:
                 yield from collect(pending.popleft())
             return
         ac = as_completed()
-        for batch in batched(items, self.options.batch_size):
+        for batch in self.options.batches(items, self.name):
             while ac.count() >= window:
                 yield from collect(next(ac))
             ac.add(submit(batch))

@@ -18,7 +18,9 @@ Three engines, one contract (``Engine.run(items, task=...)``: one output per inp
   The pipeline is built once on the client and shipped once per worker in a ``WorkerPlugin``; tasks look
   it up by name, so it is never pickled per document.
 
-Inputs stream in bounded batches (``batch_size`` items) and at most ``in_flight`` batches are out at once,
+Inputs stream in bounded batches (at most ``batch_size`` items: 64 on local processes, 256 on Dask, whose
+per-task cost is higher; the first batches are smaller, 8, 16, 32 ..., so that a small input is still
+spread over every worker) and at most ``in_flight`` batches are out at once,
 so memory stays bounded on the client and on every worker however large the input. Reader rejections
 travel with their batch and pass through the task like documents, so every engine reports failures the
 same way.
@@ -80,7 +82,8 @@ T_co = TypeVar("T_co", covariant=True)
 EngineName = Literal["local", "dask"]
 Extractor = Callable[[Document], ExtractionResult]
 
-DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_SIZE = {"process": 64, "dask": 256}
+FIRST_BATCH_SIZE = 8
 log = logging.getLogger(__name__)
 
 
@@ -93,7 +96,7 @@ class EngineOptions:
     jobs: int = 1
     scheduler: str | None = None
     workers: int = 2
-    batch_size: int = DEFAULT_BATCH_SIZE
+    batch_size: int | None = None  # None: DEFAULT_BATCH_SIZE of the engine
     in_flight: int = 0
     ordered: bool = True
     memory_limit: str | None = None  # per LocalCluster worker, e.g. "1GiB"; None = Dask's default
@@ -103,6 +106,8 @@ class EngineOptions:
             raise ConfigError(f"--engine must be local or dask, got {self.engine!r}", value=self.engine)
         for name in ("jobs", "workers", "batch_size"):
             value = getattr(self, name)
+            if name == "batch_size" and value is None:
+                continue
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} must be a positive integer, got {value!r}",
                                   value=value)
@@ -116,6 +121,11 @@ class EngineOptions:
     def parallel(self) -> bool:
         """Whether these options ask for more than this process (``--jobs N`` or ``--engine dask``)."""
         return self.engine == "dask" or self.jobs > 1
+
+    def batches(self, items: Iterable[T], engine: str) -> Iterator[list[T]]:
+        """``items`` in batches for ``engine``: growing from ``FIRST_BATCH_SIZE`` to the batch size."""
+        size = self.batch_size or DEFAULT_BATCH_SIZE.get(engine, 64)
+        return batched(items, size, first=min(FIRST_BATCH_SIZE, size))
 
     def window(self, parallelism: int) -> int:
         return self.in_flight or 3 * max(parallelism, 1)
@@ -213,10 +223,13 @@ def _run_batch_cached(settings: Settings, batch: list[Item], task: Task[T]) -> l
     return run_batch(pipeline_for(settings), batch, task)
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def batched(items: Iterable[T], size: int, *, first: int | None = None) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last may be shorter); with ``first``, the sizes grow from it, doubling."""
     it = iter(items)
-    while chunk := list(islice(it, size)):
+    step = min(first or size, size)
+    while chunk := list(islice(it, step)):
         yield chunk
+        step = min(step * 2, size)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -335,7 +348,7 @@ class ProcessEngine(_Base):
                         return entry
             return pending.popleft()
 
-        for batch in batched(items, self.options.batch_size):
+        for batch in self.options.batches(items, self.name):
             while len(pending) >= window:
                 yield from collect(next_done())
             pool = self._executor()
@@ -554,8 +567,8 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                    help="dask engine: an existing scheduler, e.g. tcp://HOST:8786 (default: start a local cluster)")
     g.add_argument("--workers", type=int, default=2, metavar="N",
                    help="dask engine without --scheduler: a local cluster of N processes, 1 thread each (default 2)")
-    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                   help=f"documents per task on the process and dask engines (default {DEFAULT_BATCH_SIZE})")
+    g.add_argument("--batch-size", type=int, default=None, metavar="N",
+                   help="at most N documents per task (default 64 on local processes, 256 on dask)")
     g.add_argument("--unordered", action="store_true",
                    help="write outputs as batches complete instead of in input order")
 
@@ -566,5 +579,5 @@ def engine_options_from_args(args: argparse.Namespace) -> EngineOptions:
         raise ConfigError("--scheduler needs --engine dask")
     return EngineOptions(engine=engine, jobs=getattr(args, "jobs", 1), scheduler=getattr(args, "scheduler", None),
                          workers=getattr(args, "workers", 2),
-                         batch_size=getattr(args, "batch_size", DEFAULT_BATCH_SIZE),
+                         batch_size=getattr(args, "batch_size", None),
                          ordered=not getattr(args, "unordered", False))
