@@ -164,6 +164,25 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
+def system_busy() -> float:
+    """CPU seconds spent by every process on the machine so far (all cores, idle and iowait excluded)."""
+    import psutil
+
+    t = psutil.cpu_times()
+    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
+
+
+def wait_quiet(max_wait: float, *, threshold: float = 0.15, window: float = 10.0) -> None:
+    """Wait (at most ``max_wait`` s) until other processes use under ``threshold`` of a core for ``window`` s."""
+    deadline = time.monotonic() + max_wait
+    while time.monotonic() < deadline:
+        b0 = system_busy()
+        time.sleep(window)
+        if (system_busy() - b0) / window < threshold:
+            return
+    print(f"bench: the machine did not go quiet within {max_wait:.0f} s; running anyway", file=sys.stderr)
+
+
 def corpus_for(n: int, seed: int) -> Path:
     from gen_corpus import generate
 
@@ -237,18 +256,23 @@ def run_config(name: str, corpus: Path, args: argparse.Namespace) -> dict[str, A
         store_url, schema = _pg_schema_url(args.pg)
     if store_url:
         cmd += ["--store-url", store_url]
+    if args.wait_quiet:
+        wait_quiet(args.wait_quiet)
     load_before = os.getloadavg()[0]
+    busy0 = system_busy()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     sampler = TreeSampler(proc.pid)
     sampler.start()
     stdout, _ = proc.communicate()
     sampler.stop()
+    busy = system_busy() - busy0
     if proc.returncode != 0:
         raise SystemExit(f"{name} failed with exit status {proc.returncode}")
     res: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     res.update(peak_rss_mb=round(sampler.peak_total / 2**20, 1),
                peak_rss_largest_process_mb=round(sampler.peak_single / 2**20, 1),
                cpu_s=round(sum(sampler.cpu.values()), 1), load_before=round(load_before, 2),
+               others_cpu_s=round(max(0.0, busy - sum(sampler.cpu.values())), 1),
                load_after=round(os.getloadavg()[0], 2))
     if store_url:
         res["stored_documents"], res["digest"] = stored_digest(store_url)
@@ -288,9 +312,10 @@ def markdown(results: list[dict[str, Any]], *, corpus: str, n_chars: int, cores:
                     f"{r['run_cpu_client_s'] / max(total, 1e-9):.0%} | {proj:,.0f} | {pspeed} | "
                     f"{r['peak_rss_mb']:,.0f} | {r['peak_rss_largest_process_mb']:,.0f} | {r.get('same_output', '–')} "
                     "|")
-    loads = ", ".join(f"{r['config']} {r['load_before']:.1f}" for r in results if "load_before" in r)
-    return (f"corpus: {corpus} (mean {n_chars:,} characters); load average before each run: {loads}\n\n"
-            + "\n".join(rows))
+    others = ", ".join(f"{r['config']} {r['others_cpu_s'] / max(r['run_s'] + r['startup_s'], 1e-9):.2f}"
+                       for r in results if "others_cpu_s" in r)
+    return (f"corpus: {corpus} (mean {n_chars:,} characters); cores used by other processes during each run: "
+            f"{others}\n\n" + "\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=0, help="0: the engine's default")
     ap.add_argument("--pg", help="PostgreSQL URL for the -pg configurations (a fresh schema per run, dropped after)")
     ap.add_argument("--json", default=str(WORK / "results.json"))
+    ap.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                    help="before each configuration, wait up to SECONDS for other processes to go quiet")
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 2, help="cores for the CPU-time projection")
     args = ap.parse_args(argv)
     names = [c.strip() for c in args.configs.split(",") if c.strip()]
