@@ -84,8 +84,8 @@ class EventExtractor:
         in_chrome = {id(a) for v in views if v.sentence.span.start in chrome_at for a in v.actors}
         actor_ids: list[str] = []
         for a in analysis.actors:
-            if not is_named(a) or a.kind == "foreign" or id(a) in in_chrome:
-                continue
+            if not is_named(a) or a.kind == "foreign" or id(a) in in_chrome or a.confidence < _SOURCE_ONLY:
+                continue  # (an actor only cited as a source, «بحسب الأمم المتحدة», does not take part)
             if a.actor_id not in actor_ids:
                 actor_ids.append(a.actor_id)
         suppressed: tuple[Any, ...] = (*state.suppressed, *suppressed_q)
@@ -97,6 +97,7 @@ class EventExtractor:
 
 
 _TERMINAL = ".!?؟:…\"»”)"
+_SOURCE_ONLY = 0.45  # actor mentions below this confidence are cited sources (see recognize/actors.py)
 
 
 def lead_sentences(text: str, sentences: list[Sentence]) -> set[int]:
