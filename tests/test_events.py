@@ -139,3 +139,11 @@ def test_protest_story_is_one_protest_and_a_declined_dispersal_is_nothing():
     res = marsad.extract(text, published="2021-03-15")
     assert [(e.type, e.place.surface if e.place else None) for e in res.events
             if "protest" in e.type] == [("peaceful_protest", "مدينة جاسم")]
+
+
+def test_actors_named_only_in_a_hypothetical_or_as_a_source_do_not_take_part():
+    text = ("سيطرت قوات النظام على بلدة صوران بحسب الأمم المتحدة، وفي حال تقدمت أكثر فإن إيران ستفتح طريقاً "
+            "جديداً.")
+    res = marsad.extract(text, published="2019-05-01")
+    assert "syria_government_assad" in res.actor_ids
+    assert "iran" not in res.actor_ids and "un" not in res.actor_ids

@@ -81,10 +81,16 @@ class EventExtractor:
                     if fact is not None:
                         (quantities if fact.modality == "asserted" else suppressed_q).append(fact)
         chrome_at = {v.sentence.span.start for v in views if v.sentence.chrome}
-        in_chrome = {id(a) for v in views if v.sentence.span.start in chrome_at for a in v.actors}
+        not_taking_part = {id(a) for v in views if v.sentence.span.start in chrome_at for a in v.actors}
+        for v in views:  # actors named only inside a hypothetical or an opinion do not take part
+            for c in cues_in(f.to_folded(v.span.start), f.to_folded(v.span.end)):
+                if c.cue.scope == "rest" and c.cue.modality in ("hypothetical", "opinion"):
+                    at = f.offsets[c.start] if c.start < len(f.offsets) else v.span.end
+                    not_taking_part.update(id(a) for a in v.actors if a.span.start >= at)
+                    break
         actor_ids: list[str] = []
         for a in analysis.actors:
-            if not is_named(a) or a.kind == "foreign" or id(a) in in_chrome or a.confidence < _SOURCE_ONLY:
+            if not is_named(a) or a.kind == "foreign" or id(a) in not_taking_part or a.confidence < _SOURCE_ONLY:
                 continue  # (an actor only cited as a source, «بحسب الأمم المتحدة», does not take part)
             if a.actor_id not in actor_ids:
                 actor_ids.append(a.actor_id)
