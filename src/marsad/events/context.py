@@ -35,7 +35,8 @@ class SentenceView:
             return ""
         f = self.analysis.folded
         inv = f.inverse  # two list lookups instead of two method calls: this is called a lot
-        return f.text[inv[a] : inv[b]]
+        last = len(inv) - 1  # windows such as «start + 12» may run past the end of the text
+        return f.text[inv[min(a, last)] : inv[min(b, last)]]
 
     def clause_of(self, pos: int) -> Span:
         for c in self.sentence.clauses:
