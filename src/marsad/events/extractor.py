@@ -149,7 +149,7 @@ def make_event_extractor(*, registry: object | None = None, settings: Settings |
     return EventExtractor(
         triggers=TriggerLexicon.load(settings.lexicon_dir),
         modality=ModalityLexicon.load(settings.lexicon_dir),
-        frames=FrameBuilder(modality=ModalityLexicon.load(settings.lexicon_dir), extractor=EXTRACTOR_VERSION),
+        frames=FrameBuilder(extractor=EXTRACTOR_VERSION),
         quantities=QuantityBuilder(extractor=EXTRACTOR_VERSION),
         include_suppressed=settings.include_suppressed,
     )

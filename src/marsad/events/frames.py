@@ -6,8 +6,8 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from marsad.events.context import SentenceView
-from marsad.events.lexicon import CueMatch, ModalityLexicon, TriggerMatch, TriggerRule
+from marsad.events.context import SentenceView, coordinated_group, prune_containers
+from marsad.events.lexicon import CueMatch, TriggerMatch, TriggerRule
 from marsad.events.roles import GOVERNMENT, Roles, bloc, find_places, find_roles, is_named
 from marsad.model import ActorMention, ControlFact, Event, PlaceMention, Provenance, Siege, Span
 from marsad.model.mentions import ACLED_TIME_PRECISION
@@ -63,7 +63,6 @@ class DocState:
 
 @dataclass(frozen=True)
 class FrameBuilder:
-    modality: ModalityLexicon
     extractor: str
 
     # -- modality ---------------------------------------------------------------------------------------------
@@ -86,10 +85,9 @@ class FrameBuilder:
 
     # -- main -------------------------------------------------------------------------------------------------
     def sentence(self, view: SentenceView, matches: list[TriggerMatch], state: DocState, *,
-                 cues: list[CueMatch] | None = None) -> None:
+                 cues: list[CueMatch]) -> None:
+        """Read one sentence's triggers; ``cues`` are the modality cues found in it."""
         f = view.analysis.folded
-        if cues is None:
-            cues = self.modality.find(f.text, f.to_folded(view.span.start), f.to_folded(view.span.end))
         matches = [m for m in matches if "protest" in m.rule.type or not self._inside_actor(view, m)]
         spans = [f.to_original(m.start, m.end) for m in matches]
         heads = []
@@ -264,8 +262,6 @@ class FrameBuilder:
             if cont:
                 start = f.offsets[base + cont.end()] if base + cont.end() < len(f.offsets) else view.span.end
                 end = next((sp.start for sp in spans if sp.start > start), view.span.end)
-                from marsad.events.context import coordinated_group
-
                 extra = coordinated_group(view, [p for p in view.places if start <= p.span.start < end], start,
                                           before=False)
                 ctrl, prev, _ = last_control
@@ -389,8 +385,6 @@ class FrameBuilder:
 
     @staticmethod
     def _held_places(view: SentenceView, trig: Span, after: list[PlaceMention]) -> list[PlaceMention]:
-        from marsad.events.context import prune_containers
-
         clause = view.clause_of(trig.start)
         before = [p for p in view.places if clause.start <= p.span.start and p.span.end <= trig.start]
         if before:
@@ -508,7 +502,3 @@ def _place_key(p: PlaceMention | None) -> str | None:
     if p is None:
         return None
     return p.key if p.place_id else re.sub(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?", "", p.surface)
-
-
-def _fields(s: Siege) -> dict[str, object]:
-    return {k: getattr(s, k) for k in Siege.__dataclass_fields__}

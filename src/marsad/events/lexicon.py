@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +68,6 @@ class TriggerLexicon:
         words = self.index.candidate_words(text)
         return [TriggerMatch(self.rules[i], m.start(), m.end()) for i, m in self.index.scan(text, words)]
 
-    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[TriggerMatch]:
-        """Non-overlapping trigger matches; where several rules match at one word, the earliest row wins."""
-        for i, m in self.index.finditer(text, start, end):
-            yield TriggerMatch(self.rules[i], m.start(), m.end())
 
 
 @dataclass(frozen=True)
@@ -111,10 +106,5 @@ class ModalityLexicon:
     def scan(self, text: str) -> list[CueMatch]:
         words = self.index.candidate_words(text)
         out = [CueMatch(self.cues[i], m.start(), m.end()) for i, m in self.index.scan_all(text, words)]
-        out.sort(key=lambda c: c.start)
-        return out
-
-    def find(self, text: str, start: int, end: int) -> list[CueMatch]:
-        out = [CueMatch(self.cues[i], m.start(), m.end()) for i, m in self.index.finditer_all(text, start, end)]
         out.sort(key=lambda c: c.start)
         return out

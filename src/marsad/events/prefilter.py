@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import re._constants as C
 import re._parser as P
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +84,6 @@ class WordIndex:
     patterns: tuple[re.Pattern[str], ...]
     index: dict[str, tuple[int, ...]]
     always: tuple[int, ...]
-    clitics: re.Pattern[str]
     starts: re.Pattern[str] | None = None  # word starts that may begin a match (None: every word)
 
     @classmethod
@@ -102,8 +100,7 @@ class WordIndex:
         keys = {c + k for k in index for c in _CLITIC_FORMS}
         starts = None if always else re.compile(r"(?<!\w)(?:" + _trie_regex(keys) + r")\w*")
         return cls(patterns=tuple(re.compile(clitic + "(?:" + p + ")") for p in patterns),
-                   index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always),
-                   clitics=re.compile(r"(?:و|ف)?(?:ب|ل|ك)?(?:ال|ل)?"), starts=starts)
+                   index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always), starts=starts)
 
     def candidate_words(self, text: str) -> list[tuple[int, str]]:
         """``(start, word)`` of the words where some rule may match (all words when a rule can start anywhere)."""
@@ -114,7 +111,7 @@ class WordIndex:
     cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
-        state = {k: getattr(self, k) for k in ("patterns", "index", "always", "clitics", "starts")}
+        state = {k: getattr(self, k) for k in ("patterns", "index", "always", "starts")}
         state["cache"] = {}
         return state
 
@@ -155,31 +152,10 @@ class WordIndex:
                     found.update(hit)
         return tuple(sorted(found))
 
-    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, re.Match[str]]]:
-        """Non-overlapping matches at word starts; at each word the first rule (in order) that matches wins."""
-        end = len(text) if end is None else end
-        pos = start
-        for w in _WORD.finditer(text, start, end):
-            if w.start() < pos:
-                continue
-            for i in self._candidates(w.group()):
-                m = self.patterns[i].match(text, w.start(), end)
-                if m:
-                    yield i, m
-                    pos = m.end()
-                    break
 
-    def finditer_all(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, re.Match[str]]]:
-        """Every rule's matches at word starts (cues may overlap one another)."""
-        end = len(text) if end is None else end
-        for w in _WORD.finditer(text, start, end):
-            for i in self._candidates(w.group()):
-                m = self.patterns[i].match(text, w.start(), end)
-                if m:
-                    yield i, m
 
     def scan(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
-        """``finditer`` over a precomputed list of ``(start, word)``."""
+        """Non-overlapping matches at the given ``(start, word)`` list; at a word the first rule that matches wins."""
         out = []
         pos = 0
         cand = self._candidates
@@ -196,7 +172,7 @@ class WordIndex:
         return out
 
     def scan_all(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
-        """``finditer_all`` over a precomputed list of ``(start, word)``."""
+        """Every rule's matches at the given words (cues may overlap one another)."""
         out = []
         cand = self._candidates
         pats = self.patterns
