@@ -2,6 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marsad.normalize import Segmenter, fold, fold_text
+from marsad.normalize.fold import CharMap
 
 
 def test_fold_letters_digits_and_marks():
@@ -35,6 +36,21 @@ def test_offsets_monotone_and_in_range(text):
     for i, ch in enumerate(f.text):
         if ch != " ":
             assert fold_text(text[f.offsets[i]]) in (ch, ch.lower()) or text[f.offsets[i]].lower() == ch
+
+
+@given(st.text(alphabet="ابتةىأإآؤئءًٌٍَُِّْـ٠١٢ 0123\n\u200f،.«»abcXYZ", max_size=80))
+def test_to_folded_is_the_first_folded_index_at_or_after_each_offset(text):
+    f = fold(text)
+    want = [next((j for j, o in enumerate(f.offsets) if o >= pos), len(f.offsets)) for pos in range(len(text) + 1)]
+    assert f.inverse == want
+    assert [f.to_folded(pos) for pos in range(len(text) + 1)] == want
+
+
+@given(st.text(alphabet="ابﻻ\u064e ", max_size=40))
+def test_to_folded_with_a_charmap_that_expands_a_ligature(text):
+    f = fold(text, CharMap(table={"ﻻ": "لا", "\u064e": ""}, version="test"))
+    want = [next((j for j, o in enumerate(f.offsets) if o >= pos), len(f.offsets)) for pos in range(len(text) + 1)]
+    assert f.inverse == want
 
 
 def test_segmenter_chrome_bullets_quotes_and_numbers():

@@ -93,15 +93,23 @@ class Folded:
 
     @cached_property
     def inverse(self) -> list[int]:
-        """``to_folded`` for every original offset, built once per document (O(n))."""
-        inv = [0] * (len(self.original) + 1)
-        j = 0
+        """``to_folded`` for every original offset, built once per document (O(n)).
+
+        Folding keeps long runs of consecutive offsets; only deletions, expansions and collapsed spaces
+        break them. Each run maps back as one ``range`` and each deleted stretch as one repeated value, so
+        the Python-level work is per run, not per character."""
         offs = self.offsets
         n = len(offs)
-        for pos in range(len(inv)):
-            while j < n and offs[j] < pos:
-                j += 1
-            inv[pos] = j
+        inv: list[int] = []
+        if not n:
+            return [0] * (len(self.original) + 1)
+        breaks = [k for k, a, b in zip(range(1, n), offs, offs[1:], strict=False) if b - a != 1]
+        for j0, j1 in zip([0, *breaks], [*breaks, n], strict=True):
+            o0 = offs[j0]
+            if o0 > len(inv):  # deleted characters before the run map to the run's first folded index
+                inv.extend([j0] * (o0 - len(inv)))
+            inv.extend(range(j0 + len(inv) - o0, j1))  # (an expanded character's repeat is already mapped)
+        inv.extend([n] * (len(self.original) + 1 - len(inv)))
         return inv
 
 
