@@ -25,18 +25,26 @@ class SentenceView:
     quantities: tuple[QuantityMention, ...]
 
     span: Span = field(init=False)
+    # Read in every inner loop (``gap`` is called ~150 times per article), so kept as plain attributes.
+    _text: str = field(init=False, repr=False, compare=False)
+    _inv: list[int] = field(init=False, repr=False, compare=False)
+    _last: int = field(init=False, repr=False, compare=False)
+    memo: dict[Any, Any] = field(init=False, repr=False, compare=False)  # per-sentence results of pure helpers
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "span", self.sentence.span)  # read in every inner loop
+        f = self.analysis.folded
+        object.__setattr__(self, "span", self.sentence.span)
+        object.__setattr__(self, "_text", f.text)
+        object.__setattr__(self, "_inv", f.inverse)
+        object.__setattr__(self, "_last", len(f.inverse) - 1)
+        object.__setattr__(self, "memo", {})
 
     def gap(self, a: int, b: int) -> str:
         """Folded text between two original offsets."""
         if b <= a:
             return ""
-        f = self.analysis.folded
-        inv = f.inverse  # two list lookups instead of two method calls: this is called a lot
-        last = len(inv) - 1  # windows such as «start + 12» may run past the end of the text
-        return f.text[inv[min(a, last)] : inv[min(b, last)]]
+        last = self._last  # windows such as «start + 12» may run past the end of the text
+        return self._text[self._inv[a if a < last else last] : self._inv[b if b < last else last]]
 
     def clause_of(self, pos: int) -> Span:
         for c in self.sentence.clauses:

@@ -9,6 +9,7 @@ from typing import Any
 from marsad.events.context import sentence_views
 from marsad.events.frames import DocState, FrameBuilder
 from marsad.events.lexicon import CueMatch, ModalityLexicon, TriggerLexicon, TriggerMatch
+from marsad.events.prefilter import words_of
 from marsad.events.quantities import QuantityBuilder
 from marsad.events.roles import is_named
 from marsad.model import ExtractionResult, Quantity, Sentence
@@ -30,8 +31,9 @@ class EventExtractor:
 
     def __call__(self, analysis: Analysis) -> ExtractionResult:
         f = analysis.folded
-        all_matches = self.triggers.scan(f.text)
-        all_cues = self.modality.scan(f.text)
+        words = words_of(f.text)
+        all_matches = self.triggers.scan(f.text, words)
+        all_cues = self.modality.scan(f.text, words)
         cue_starts = [c.start for c in all_cues]
 
         def cues_in(fs: int, fe: int) -> list[CueMatch]:

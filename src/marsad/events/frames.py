@@ -436,6 +436,23 @@ class FrameBuilder:
     def _event(self, view: SentenceView, state: DocState, kind: str, agent: ActorMention,
                patient: ActorMention | None, place: PlaceMention | None, trig: Span, modality: str,
                date: str | None, precision: int) -> None:
+        # one event per (type, actor, place, date) in a document: articles restate the same event
+        # (an undated restatement is the same event as a dated report: the dated report is kept)
+        where = _place_key(place) or view.span.start
+        existing = state.events if modality == "asserted" else state.suppressed
+        if kind in _PROTESTS and place is None and date is None and any(
+                isinstance(e, Event) and e.type == kind for e in existing):
+            return  # «وردد المتظاهرون …»: more about the protest already reported
+        replace_at = -1
+        for k, e in enumerate(existing):
+            if not isinstance(e, Event) or e.type != kind or e.actor1 != agent.actor_id or \
+                    (_place_key(e.place) or e.provenance.sentence.start) != where:
+                continue
+            if e.date == date or date is None:
+                return
+            if e.date is None:
+                replace_at = k
+                break
         extra = [a.span for a in (agent, patient) if a is not None and view.span.contains(a.span)]
         if place is not None:
             extra.append(place.span)
@@ -444,23 +461,10 @@ class FrameBuilder:
         ev = Event(type=kind, actor1=agent.actor_id, actor2=patient.actor_id if patient else None,
                    provenance=prov, place=place, date=date,
                    time_precision=precision, trigger=trig, modality=modality)  # type: ignore[arg-type]
-        # one event per (type, actor, place, date) in a document: articles restate the same event
-        # (an undated restatement is the same event as a dated report: the dated report is kept)
-        key = (ev.type, ev.actor1, _place_key(place) or view.span.start)
-        existing = state.events if modality == "asserted" else state.suppressed
-        if kind in _PROTESTS and place is None and date is None and any(
-                isinstance(e, Event) and e.type == kind for e in existing):
-            return  # «وردد المتظاهرون …»: more about the protest already reported
-        for k, e in enumerate(existing):
-            if not isinstance(e, Event) or (e.type, e.actor1,
-                                            _place_key(e.place) or e.provenance.sentence.start) != key:
-                continue
-            if e.date == ev.date or ev.date is None:
-                return
-            if e.date is None:
-                existing[k] = ev
-                return
-        existing.append(ev)
+        if replace_at >= 0:
+            existing[replace_at] = ev
+        else:
+            existing.append(ev)
 
     def _control(self, view: SentenceView, state: DocState, place: PlaceMention, controller: str,
                  previous: str | None, trig: Span, modality: str, date: str | None) -> None:
@@ -501,4 +505,7 @@ class FrameBuilder:
 def _place_key(p: PlaceMention | None) -> str | None:
     if p is None:
         return None
-    return p.key if p.place_id else re.sub(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?", "", p.surface)
+    return p.key if p.place_id else _CLITICS.sub("", p.surface, count=1)
+
+
+_CLITICS = re.compile(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?")

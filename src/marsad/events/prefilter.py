@@ -4,7 +4,8 @@ start there.
 A large alternation with an optional clitic prefix («و» «ف» «ب» «ل» «ك» «ال») makes Python's ``re`` retry every
 branch under every clitic combination at every word start. Instead, each rule's possible first letters are
 read off its parsed pattern once (``possible_prefixes``); at run time the clitics are stripped from each word
-and only the rules indexed under the word's first letters are matched, in priority order.
+and only the rules indexed under the word's first letters are matched, in priority order. The rules of
+each distinct word are memoised, so on a running corpus most words cost one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -57,26 +58,6 @@ def possible_prefixes(pattern: str, n: int = 3) -> set[str]:
     return _prefixes(list(P.parse(pattern).data), n)
 
 
-_CLITIC_FORMS = tuple(a + b + c for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for c in ("", "ال", "ل"))
-
-
-def _trie_regex(strings: set[str]) -> str:
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for w in strings:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:  # type: ignore[type-arg]
-        if "" in node:  # a key ends here: the word is a candidate whatever follows
-            return ""
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(trie)
-
-
 @dataclass(frozen=True)
 class WordIndex:
     """Rules indexed by the first 1..3 letters they can start with; ``always`` holds rules that can start anywhere."""
@@ -84,7 +65,6 @@ class WordIndex:
     patterns: tuple[re.Pattern[str], ...]
     index: dict[str, tuple[int, ...]]
     always: tuple[int, ...]
-    starts: re.Pattern[str] | None = None  # word starts that may begin a match (None: every word)
 
     @classmethod
     def build(cls, patterns: list[str], *, clitic: str) -> WordIndex:
@@ -97,21 +77,13 @@ class WordIndex:
                 continue
             for p in prefs:
                 index.setdefault(p, set()).add(i)
-        keys = {c + k for k in index for c in _CLITIC_FORMS}
-        starts = None if always else re.compile(r"(?<!\w)(?:" + _trie_regex(keys) + r")\w*")
         return cls(patterns=tuple(re.compile(clitic + "(?:" + p + ")") for p in patterns),
-                   index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always), starts=starts)
-
-    def candidate_words(self, text: str) -> list[tuple[int, str]]:
-        """``(start, word)`` of the words where some rule may match (all words when a rule can start anywhere)."""
-        if self.starts is None:
-            return words_of(text)
-        return [(m.start(), m.group()) for m in self.starts.finditer(text)]
+                   index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always))
 
     cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
-        state = {k: getattr(self, k) for k in ("patterns", "index", "always", "starts")}
+        state = {k: getattr(self, k) for k in ("patterns", "index", "always")}
         state["cache"] = {}
         return state
 
@@ -152,18 +124,19 @@ class WordIndex:
                     found.update(hit)
         return tuple(sorted(found))
 
-
-
     def scan(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
         """Non-overlapping matches at the given ``(start, word)`` list; at a word the first rule that matches wins."""
         out = []
         pos = 0
-        cand = self._candidates
+        memo = self.cache
         pats = self.patterns
         for start, word in words:
             if start < pos:
                 continue
-            for i in cand(word):
+            rules = memo.get(word)  # most words are seen before and start no rule: one dict lookup
+            if rules is None:
+                rules = self._candidates(word)
+            for i in rules:
                 m = pats[i].match(text, start)
                 if m:
                     out.append((i, m))
@@ -174,10 +147,13 @@ class WordIndex:
     def scan_all(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
         """Every rule's matches at the given words (cues may overlap one another)."""
         out = []
-        cand = self._candidates
+        memo = self.cache
         pats = self.patterns
         for start, word in words:
-            for i in cand(word):
+            rules = memo.get(word)
+            if rules is None:
+                rules = self._candidates(word)
+            for i in rules:
                 m = pats[i].match(text, start)
                 if m:
                     out.append((i, m))
@@ -185,4 +161,5 @@ class WordIndex:
 
 
 def words_of(text: str) -> list[tuple[int, str]]:
+    """``(start, word)`` of every word: computed once per document and shared by the trigger and cue scans."""
     return [(m.start(), m.group()) for m in _WORD.finditer(text)]

@@ -41,6 +41,14 @@ def is_named(a: ActorMention) -> bool:
 
 
 def _prepositional(view: SentenceView, a: ActorMention) -> bool:
+    key = ("prep", a.span.start, a.span.end)
+    found = view.memo.get(key)
+    if found is None:
+        found = view.memo[key] = _is_prepositional(view, a)
+    return bool(found)
+
+
+def _is_prepositional(view: SentenceView, a: ActorMention) -> bool:
     surface = view.gap(a.span.start, a.span.end)
     if surface[:1] in ("ب", "ل") or surface[:2] in ("وب", "ول", "فب", "فل"):
         return True
