@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 
 from marsad.normalize import Segmenter, fold, fold_text
 from marsad.normalize.fold import CharMap
+from marsad.normalize.segment import _CHROME, _LATIN, _may_be_chrome
 
 
 def test_fold_letters_digits_and_marks():
@@ -85,3 +86,15 @@ def test_segmenter_bounds_pathological_input():
     sents = Segmenter()(text)
     assert all(len(s.span) <= 1300 for s in sents)
     assert sents[0].span.start == 0 and sents[-1].span.end == len(text.rstrip())
+
+
+_CHROME_PIECES = ["حجم الخط", "camera icon", "ع ع", " ", "صورة من :", "pic.twitter", "https://x.y", "www.a",
+                  "اقرأ أيضاً", "شاركها على", "تابعونا", "Getty Images", "reuters", "AFP", "إعلان", "12 مشاهدة",
+                  "٣ تعليق", "date 2020-01-02", "(سانا)", "(رويترز) ", "قوات النظام", "في", "حلب", ".", "،", "\n", "ع"]
+
+
+@given(st.lists(st.sampled_from(_CHROME_PIECES), max_size=6))
+def test_the_chrome_gate_never_skips_a_chrome_sentence(pieces):
+    chunk = "".join(pieces)
+    if _CHROME.search(chunk) is not None:
+        assert _may_be_chrome(chunk, _LATIN.search(chunk) is not None)
