@@ -88,12 +88,18 @@ class FrameBuilder:
                  cues: list[CueMatch]) -> None:
         """Read one sentence's triggers; ``cues`` are the modality cues found in it."""
         f = view.analysis.folded
-        matches = [m for m in matches if "protest" in m.rule.type or not self._inside_actor(view, m)]
-        spans = [f.to_original(m.start, m.end) for m in matches]
-        heads = []
+        kept: list[TriggerMatch] = []
+        heads = []  # each trigger's first word
         for m in matches:
             sp = f.text.find(" ", m.start + 1, m.end)
-            heads.append(f.to_original(m.start, sp if sp > 0 else m.end))
+            head = f.to_original(m.start, sp if sp > 0 else m.end)
+            # «تحرير» inside «هيئة تحرير الشام» is a name, not a trigger
+            if "protest" in m.rule.type or not any(a.span.start <= head.start and head.end <= a.span.end
+                                                   for a in view.actors):
+                kept.append(m)
+                heads.append(head)
+        matches = kept
+        spans = [f.to_original(m.start, m.end) for m in matches]
         patients: set[int] = set()
         lifted_at: Span | None = None  # «أنهى الاتفاق حصاراً فرضته X على Y»: the end of the siege named next
         explicit = self._date(view)
@@ -311,6 +317,14 @@ class FrameBuilder:
     @staticmethod
     def _continues(view: SentenceView, c: Span) -> bool:
         """A clause that continues a list of places: it opens with a place, «و», a quote or a list word."""
+        key = ("continues", c.start, c.end)
+        found = view.memo.get(key)
+        if found is None:
+            found = view.memo[key] = FrameBuilder._opens_list(view, c)
+        return bool(found)
+
+    @staticmethod
+    def _opens_list(view: SentenceView, c: Span) -> bool:
         lead = view.gap(c.start, min(c.end, c.start + 40))
         return any(p.span.start == c.start or (c.start <= p.span.start and len(view.gap(c.start, p.span.start)) <= 3)
                    for p in view.places if c.start <= p.span.start < c.end) or lead.startswith(("و ", "\"")) \
@@ -349,14 +363,6 @@ class FrameBuilder:
         accuse_end = f.offsets[f.to_folded(clause.start) + m.end() - 1] + 1
         between = [a for a in view.actors if accuse_end <= a.span.start and a.span.end <= trig.start]
         return between[-1] if len(between) >= 1 and is_named(between[-1]) else None
-
-    @staticmethod
-    def _inside_actor(view: SentenceView, m: TriggerMatch) -> bool:
-        """«تحرير» inside «هيئة تحرير الشام» is a name, not a trigger."""
-        f = view.analysis.folded
-        sp = f.text.find(" ", m.start + 1, m.end)
-        head = f.to_original(m.start, sp if sp > 0 else m.end)
-        return any(a.span.start <= head.start and head.end <= a.span.end for a in view.actors)
 
     @staticmethod
     def _nearest_place(view: SentenceView, trig: Span) -> list[PlaceMention]:

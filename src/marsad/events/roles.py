@@ -89,7 +89,8 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
     for a in after:
         if a.span.start - trig.end > 120:
             break
-        if _BY_HAND.search(view.gap(max(trig.end, a.span.start - 14), a.span.start)) and rule.voice != "passive":
+        g = view.gap(max(trig.end, a.span.start - 14), a.span.start)
+        if ("يد" in g or "قبل" in g) and rule.voice != "passive" and _BY_HAND.search(g):  # (every form has one)
             return Roles(a, None)
     # «بين X و Y» (possibly a few words after the trigger: «الاشتباكات الدائرة منذ الأحد بين …»)
     if after:
