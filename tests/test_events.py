@@ -147,3 +147,28 @@ def test_actors_named_only_in_a_hypothetical_or_as_a_source_do_not_take_part():
     res = marsad.extract(text, published="2019-05-01")
     assert "syria_government_assad" in res.actor_ids
     assert "iran" not in res.actor_ids and "un" not in res.actor_ids
+
+
+def test_the_word_index_never_skips_a_rule_that_matches():
+    """The prefilter (first letters, longer literal heads, per-token memo) only saves regex attempts: every
+    rule that matches at a word start of our own fixtures and demo texts is among that word's candidates,
+    and ``scan`` finds exactly what trying every rule at every word finds."""
+    import re
+    from pathlib import Path
+
+    from marsad.events.lexicon import ModalityLexicon, TriggerLexicon
+    from marsad.events.prefilter import words_of
+    from marsad.normalize import fold
+
+    paths = sorted(Path(__file__).parent.joinpath("fixtures", "gold").glob("*.json"))
+    paths += sorted(Path(str(resources.files("marsad.data").joinpath("demo"))).glob("*.json"))
+    texts = [fold(json.loads(p.read_text(encoding="utf-8"))["text"]).text for p in paths]
+    assert len(texts) > 20
+    for lexicon in (TriggerLexicon.load(), ModalityLexicon.load()):
+        index = lexicon.index
+        for text in texts:
+            starts = {start: rules for start, rules in index.hits(words_of(text))}
+            for m in re.finditer(r"\w+", text):
+                for i, pat in enumerate(index.patterns):
+                    if pat.match(text, m.start()):
+                        assert i in starts.get(m.start(), ()), (pat.pattern[:60], text[m.start():m.start() + 30])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.errors import DataFileError
-from marsad.events.prefilter import WordIndex, words_of
+from marsad.events.prefilter import Tokens, WordIndex, words_of
 from marsad.normalize.fold import default_charmap
 from marsad.recognize.lexicon import load_table
 
@@ -63,7 +63,7 @@ class TriggerLexicon:
         index = WordIndex.build(alts, clitic=_CLITIC)
         return cls(rules=tuple(rules), index=index, version=table.header["version"])
 
-    def scan(self, text: str, words: list[tuple[int, str]] | None = None) -> list[TriggerMatch]:
+    def scan(self, text: str, words: Tokens | None = None) -> list[TriggerMatch]:
         """All trigger matches of a document (``words``: its ``words_of``, when the caller already has them)."""
         words = words_of(text) if words is None else words
         return [TriggerMatch(self.rules[i], m.start(), m.end()) for i, m in self.index.scan(text, words)]
@@ -102,7 +102,7 @@ class ModalityLexicon:
         index = WordIndex.build([c.regex.pattern for c in cues], clitic="")
         return cls(tuple(cues), index)
 
-    def scan(self, text: str, words: list[tuple[int, str]] | None = None) -> list[CueMatch]:
+    def scan(self, text: str, words: Tokens | None = None) -> list[CueMatch]:
         words = words_of(text) if words is None else words
         out = [CueMatch(self.cues[i], m.start(), m.end()) for i, m in self.index.scan_all(text, words)]
         out.sort(key=lambda c: c.start)

@@ -14,9 +14,11 @@ import re
 import re._constants as C
 import re._parser as P
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 _MAX_SET = 4000
+_HEAD_CHARS = 12
 _WORD = re.compile(r"\w+")
 
 
@@ -65,6 +67,9 @@ class WordIndex:
     patterns: tuple[re.Pattern[str], ...]
     index: dict[str, tuple[int, ...]]
     always: tuple[int, ...]
+    # Per rule, the longer literal openings a match must begin with (``()``: no filter). Read once per
+    # distinct word, they cut the regex attempts per article by half (most three-letter keys are shared).
+    heads: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def build(cls, patterns: list[str], *, clitic: str) -> WordIndex:
@@ -77,14 +82,22 @@ class WordIndex:
                 continue
             for p in prefs:
                 index.setdefault(p, set()).add(i)
+        heads = []
+        for pat in patterns:
+            longer = possible_prefixes(pat, _HEAD_CHARS)
+            heads.append(() if "" in longer else tuple(sorted(longer)))
         return cls(patterns=tuple(re.compile(clitic + "(?:" + p + ")") for p in patterns),
-                   index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always))
+                   index={k: tuple(sorted(v)) for k, v in index.items()}, always=tuple(always), heads=tuple(heads))
 
+    # Bounded memos (cleared past 100,000 keys): the rules of a word, and the words with rules in a token.
     cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    token_cache: dict[str, tuple[tuple[int, str, tuple[int, ...]], ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
-        state = {k: getattr(self, k) for k in ("patterns", "index", "always")}
+        state: dict[str, object] = {k: getattr(self, k) for k in ("patterns", "index", "always", "heads")}
         state["cache"] = {}
+        state["token_cache"] = {}
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -95,11 +108,32 @@ class WordIndex:
         hit = self.cache.get(word)
         if hit is not None:
             return hit
-        if len(self.cache) > 100_000:  # bounded memo of words already seen
+        if len(self.cache) > 100_000:
             self.cache.clear()
         found = self._compute(word)
         self.cache[word] = found
         return found
+
+    def _token(self, tok: str) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
+        """``(offset, word, rules)`` of the words of one space-free token that some rule may start at."""
+        words = [(0, tok)] if tok.isalnum() else [(m.start(), m.group()) for m in _WORD.finditer(tok)]
+        return tuple((o, w, rules) for o, w in words if (rules := self._candidates(w)))
+
+    def hits(self, tokens: Tokens) -> list[tuple[int, tuple[int, ...]]]:
+        """``(start, rules)`` of every word where some rule may match, in text order."""
+        memo = self.token_cache
+        if len(memo) > 100_000:
+            memo.clear()
+        out: list[tuple[int, tuple[int, ...]]] = []
+        ends = tokens.ends
+        for i, tok in enumerate(tokens.tokens):
+            entry = memo.get(tok)  # most tokens were seen before and start no rule: one dictionary lookup
+            if entry is None:
+                entry = memo[tok] = self._token(tok)
+            if entry:
+                base = ends[i] - len(tok) + i  # (each token is followed by one separating space)
+                out.extend((base + o, rules) for o, _, rules in entry)
+        return out
 
     def _compute(self, word: str) -> tuple[int, ...]:
         found: set[int] = set(self.always)
@@ -121,21 +155,23 @@ class WordIndex:
             for k in (v[:3], v[:2], v[:1]):
                 hit = index.get(k)
                 if hit:
-                    found.update(hit)
+                    found.update(i for i in hit if self._may_open(i, v))
         return tuple(sorted(found))
 
-    def scan(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
-        """Non-overlapping matches at the given ``(start, word)`` list; at a word the first rule that matches wins."""
+    def _may_open(self, rule: int, v: str) -> bool:
+        """Can rule ``rule`` match where the text reads ``v`` up to the end of the word? A match starts with
+        one of the rule's heads, so either the word starts with the head or the head runs on past the word."""
+        heads = self.heads[rule] if self.heads else ()
+        return not heads or any(v.startswith(h) or h.startswith(v) for h in heads)
+
+    def scan(self, text: str, tokens: Tokens) -> list[tuple[int, re.Match[str]]]:
+        """Non-overlapping matches; at a word the first rule that matches wins."""
         out = []
         pos = 0
-        memo = self.cache
         pats = self.patterns
-        for start, word in words:
+        for start, rules in self.hits(tokens):
             if start < pos:
                 continue
-            rules = memo.get(word)  # most words are seen before and start no rule: one dict lookup
-            if rules is None:
-                rules = self._candidates(word)
             for i in rules:
                 m = pats[i].match(text, start)
                 if m:
@@ -144,15 +180,11 @@ class WordIndex:
                     break
         return out
 
-    def scan_all(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, re.Match[str]]]:
-        """Every rule's matches at the given words (cues may overlap one another)."""
+    def scan_all(self, text: str, tokens: Tokens) -> list[tuple[int, re.Match[str]]]:
+        """Every rule's matches at every word (cues may overlap one another)."""
         out = []
-        memo = self.cache
         pats = self.patterns
-        for start, word in words:
-            rules = memo.get(word)
-            if rules is None:
-                rules = self._candidates(word)
+        for start, rules in self.hits(tokens):
             for i in rules:
                 m = pats[i].match(text, start)
                 if m:
@@ -160,6 +192,18 @@ class WordIndex:
         return out
 
 
-def words_of(text: str) -> list[tuple[int, str]]:
-    """``(start, word)`` of every word: computed once per document and shared by the trigger and cue scans."""
-    return [(m.start(), m.group()) for m in _WORD.finditer(text)]
+@dataclass(frozen=True)
+class Tokens:
+    """A text split at single spaces: ``tokens[i]`` ends at ``ends[i] + i`` (the spaces before it counted).
+
+    Folded text has single spaces only, so this is one ``str.split`` and one running sum in C, and the
+    words (``\\w+``) of each distinct token are found once per corpus (``WordIndex.token_cache``)."""
+
+    tokens: list[str]
+    ends: list[int]
+
+
+def words_of(text: str) -> Tokens:
+    """Computed once per document and shared by the trigger and cue scans."""
+    tokens = text.split(" ")
+    return Tokens(tokens, list(accumulate(map(len, tokens))))
