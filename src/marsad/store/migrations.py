@@ -203,6 +203,26 @@ CREATE INDEX failures_open ON failures(resolved, code)
 CREATE INDEX document_bands_recent ON document_bands(band, hash, document_id);
 DROP INDEX document_bands_lookup
 """),
+    # Corroboration counters kept by deltas (marsad.store.counters): the current reports of each canonical
+    # event per near-duplicate cluster, backfilled from the stored data; the counters are recounted once.
+    Migration(3, "current reports per canonical event and cluster", """
+CREATE TABLE canonical_sources (
+    canonical_id {BIGINT} NOT NULL REFERENCES canonical_events(id),
+    cluster_id {BIGINT} NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (canonical_id, cluster_id)
+);
+INSERT INTO canonical_sources (canonical_id, cluster_id, n)
+SELECT e.canonical_id, d.cluster_id, COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id
+WHERE e.canonical_id IS NOT NULL AND d.is_current = 1 AND d.cluster_id IS NOT NULL
+GROUP BY e.canonical_id, d.cluster_id;
+UPDATE canonical_events SET
+    first_event_id = COALESCE(first_event_id,
+                              (SELECT MIN(e.id) FROM events e WHERE e.canonical_id = canonical_events.id)),
+    n_reports = (SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id
+                 WHERE e.canonical_id = canonical_events.id AND d.is_current = 1),
+    n_sources = (SELECT COUNT(*) FROM canonical_sources s WHERE s.canonical_id = canonical_events.id)
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
