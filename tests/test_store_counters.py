@@ -7,12 +7,14 @@ on PostgreSQL (when MARSAD_TEST_PG is set), like the other store tests.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from dataclasses import dataclass, field
 
 import pytest
 
+from marsad.cli.main import main
 from marsad.model import ExtractionResult
 from marsad.store import open_store
 from marsad.store.backend import Connection, connect
@@ -201,7 +203,7 @@ def test_concurrent_writers_with_revisions(store):
     assert sorted(r[1:3] for r in rows) == [(10, 10), (15, 15)]
 
 
-def test_check_and_repair_counters(store):
+def test_check_and_repair_counters(store, tmp_path, capsys):
     for i in range(3):
         store.add(build(f"d{i}", family_text(i, 1), [(0, "2019-08-13"), (1, "2019-08-13")], url=None))
     assert store.check_counters() == store.check_counters(repair=True)  # nothing to repair
@@ -218,10 +220,14 @@ def test_check_and_repair_counters(store):
         bad = store.check_counters()
         assert (bad.ok, bad.wrong, bad.wrong_ids, bad.wrong_source_rows, bad.repaired) == (False, 2, tuple(ids), 2,
                                                                                            False)
-        fixed = store.check_counters(repair=True)
-        assert (fixed.wrong, fixed.repaired) == (2, True)
+        assert main(["stats", "--db", store.url, "--check-counters"]) == 1
+        assert "2 wrong" in capsys.readouterr().out
+        assert main(["stats", "--db", store.url, "--repair-counters", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["counters"]["repaired"] is True
         assert [r[1:3] for r in counters(conn)] == [(3, 3), (3, 3)]
         assert store.check_counters().ok
+        assert main(["stats", "--db", store.url, "--check-counters"]) == 0
+        assert "all right" in capsys.readouterr().out
     finally:
         conn.close()
 

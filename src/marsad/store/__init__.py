@@ -30,7 +30,7 @@ Writing (each call is one transaction; a process killed mid-batch loses at most 
 
 Maintenance: ``check_counters(*, repair=False) -> CounterCheck`` compares each canonical event's ``n_reports``,
 ``n_sources`` and ``first_event_id`` (kept by deltas on every write, ``marsad.store.counters``) with a full
-recount, and with ``repair=True`` rebuilds them.
+recount, and with ``repair=True`` rebuilds them (``marsad stats --check-counters`` or ``--repair-counters``).
 
 Reading (frozen records, facts rebuilt with the model's ``from_dict``; superseded revisions are hidden):
 
