@@ -134,11 +134,9 @@ def check_counters(conn: Connection, *, repair: bool = False) -> CounterCheck:
     if repair and (wrong or sources_wrong):
         conn.run("DELETE FROM canonical_sources")
         conn.run(f"INSERT INTO canonical_sources (canonical_id, cluster_id, n) {_EXPECTED_SOURCES}")
-        conn.run(
-            "UPDATE canonical_events SET "
-            "n_reports = (SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id "
-            "WHERE e.canonical_id = canonical_events.id AND d.is_current = 1), "
-            "n_sources = (SELECT COUNT(*) FROM canonical_sources s WHERE s.canonical_id = canonical_events.id), "
-            "first_event_id = (SELECT MIN(e.id) FROM events e WHERE e.canonical_id = canonical_events.id)")
+        # Set-based (grouped joins): a per-row correlated recount can be planned as a loop over all documents.
+        conn.run("UPDATE canonical_events SET n_reports = 0, n_sources = 0, first_event_id = NULL")
+        conn.run(f"UPDATE canonical_events SET n_reports = x.n_reports, n_sources = x.n_sources, "
+                 f"first_event_id = x.first_id FROM ({_EXPECTED_EVENTS}) x WHERE x.canonical_id = canonical_events.id")
     return CounterCheck(canonical_events=total, wrong=len(wrong), wrong_ids=tuple(wrong[:MAX_LISTED]),
                         wrong_source_rows=sources_wrong, repaired=bool(repair and (wrong or sources_wrong)))
