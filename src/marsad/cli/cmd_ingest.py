@@ -86,6 +86,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("stats", help="counts of stored documents, facts, clusters and failures")
     _db_arg(p)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--check-counters", action="store_true", help="compare the reports and sources counted per "
+                   "canonical event with a full recount (exit status 1 if any is wrong)")
+    p.add_argument("--repair-counters", action="store_true", help="recount them if any is wrong")
     p.set_defaults(func=run_stats)
 
 
@@ -243,11 +246,16 @@ def run_failures(args: argparse.Namespace) -> int:
 
 def run_stats(args: argparse.Namespace) -> int:
     with _open(args) as store:
+        check = None
+        if args.check_counters or args.repair_counters:
+            check = store.check_counters(repair=args.repair_counters)
         st = store.stats()
         url = store.url
+    status = 1 if check is not None and not check.ok and not check.repaired else 0
     if args.json:
-        print(json.dumps({"store": _redact(url), **st.to_dict()}, ensure_ascii=False))
-        return 0
+        counters = {"counters": check.to_dict()} if check is not None else {}
+        print(json.dumps({"store": _redact(url), **st.to_dict(), **counters}, ensure_ascii=False))
+        return status
     print(f"store: {_redact(url)} ({st.backend}, schema v{st.schema_version})")
     for name in ("documents", "revisions", "clusters", "near_duplicates", "events", "canonical_events",
                  "corroborated_events", "control_facts", "sieges", "quantities", "claims", "mentions",
@@ -255,7 +263,11 @@ def run_stats(args: argparse.Namespace) -> int:
         print(f"  {name.replace('_', ' '):<22} {getattr(st, name):>10,}")
     for code, n in st.failures_by_code:
         print(f"    {code:<20} {n:>10,}")
-    return 0
+    if check is not None:
+        state = "all right" if check.ok else (f"{check.wrong:,} wrong, {check.wrong_source_rows:,} wrong per-cluster "
+                                               "rows" + (": recounted" if check.repaired else ""))
+        print(f"  counters of {check.canonical_events:,} canonical events: {state}")
+    return status
 
 
 def _redact(url: str) -> str:

@@ -28,6 +28,10 @@ Writing (each call is one transaction; a process killed mid-batch loses at most 
   document whose extraction failed) is kept so ``marsad retry`` can re-run it without its source.
 * ``resolve_failure(failure_id)``.
 
+Maintenance: ``check_counters(*, repair=False) -> CounterCheck`` compares each canonical event's ``n_reports``,
+``n_sources`` and ``first_event_id`` (kept by deltas on every write, ``marsad.store.counters``) with a full
+recount, and with ``repair=True`` rebuilds them (``marsad stats --check-counters`` or ``--repair-counters``).
+
 Reading (frozen records, facts rebuilt with the model's ``from_dict``; superseded revisions are hidden):
 
 * ``events(EventFilter(...)) -> list[StoredEvent]``, ``count_events(filter)``, ``event(fact_id)``, ``date_range()``;
@@ -63,9 +67,11 @@ from marsad.ingest.base import Rejection
 from marsad.model import Document, ExtractionResult
 from marsad.store import query
 from marsad.store.backend import Connection, connect, default_db_path, is_integrity_error, migrate
+from marsad.store.counters import check_counters
 from marsad.store.migrations import LATEST_VERSION
 from marsad.store.records import (
     AddOutcome,
+    CounterCheck,
     DocumentFacts,
     DocumentFilter,
     EventFilter,
@@ -83,9 +89,9 @@ from marsad.store.records import (
 from marsad.store.write import UPSERT_FAILURE, add_prepared, failure_row, prepare
 
 __all__ = [
-    "LATEST_VERSION", "AddOutcome", "DocumentFacts", "DocumentFilter", "EventFilter", "FactContext", "FactFilter",
-    "Store", "StoreStats", "StoredClaim", "StoredControl", "StoredDocument", "StoredEvent", "StoredFailure",
-    "StoredQuantity", "StoredSiege", "default_db_path", "open_store",
+    "LATEST_VERSION", "AddOutcome", "CounterCheck", "DocumentFacts", "DocumentFilter", "EventFilter", "FactContext",
+    "FactFilter", "Store", "StoreStats", "StoredClaim", "StoredControl", "StoredDocument", "StoredEvent",
+    "StoredFailure", "StoredQuantity", "StoredSiege", "default_db_path", "open_store",
 ]
 
 
@@ -149,6 +155,11 @@ class Store:
     def resolve_failure(self, failure_id: int) -> None:
         with self._lock, self._conn.transaction():
             self._conn.execute("UPDATE failures SET resolved = 1 WHERE id = ?", (failure_id,))
+
+    def check_counters(self, *, repair: bool = False) -> CounterCheck:
+        """Compare the corroboration counters with a full recount; ``repair`` rebuilds them if any is wrong."""
+        with self._lock, self._conn.transaction():
+            return check_counters(self._conn, repair=repair)
 
     # --- reading ------------------------------------------------------------------------------------------
 

@@ -203,6 +203,33 @@ CREATE INDEX failures_open ON failures(resolved, code)
 CREATE INDEX document_bands_recent ON document_bands(band, hash, document_id);
 DROP INDEX document_bands_lookup
 """),
+    # Corroboration counters kept by deltas (marsad.store.counters): the current reports of each canonical
+    # event per near-duplicate cluster, backfilled from the stored data; the counters are recounted once.
+    # Set-based (grouped joins, not per-row subqueries): a correlated recount is planned badly on a table
+    # that has no statistics yet (a nested loop over all documents for each canonical event).
+    Migration(3, "current reports per canonical event and cluster", """
+CREATE TABLE canonical_sources (
+    canonical_id {BIGINT} NOT NULL REFERENCES canonical_events(id),
+    cluster_id {BIGINT} NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (canonical_id, cluster_id)
+);
+INSERT INTO canonical_sources (canonical_id, cluster_id, n)
+SELECT e.canonical_id, d.cluster_id, COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id
+WHERE e.canonical_id IS NOT NULL AND d.is_current = 1 AND d.cluster_id IS NOT NULL
+GROUP BY e.canonical_id, d.cluster_id;
+UPDATE canonical_events SET n_reports = 0, n_sources = 0 WHERE n_reports <> 0 OR n_sources <> 0;
+UPDATE canonical_events SET n_reports = x.n FROM (
+    SELECT e.canonical_id, COUNT(*) AS n FROM events e JOIN documents d ON d.id = e.document_id
+    WHERE e.canonical_id IS NOT NULL AND d.is_current = 1 GROUP BY e.canonical_id
+) x WHERE x.canonical_id = canonical_events.id;
+UPDATE canonical_events SET n_sources = x.n FROM (
+    SELECT canonical_id, COUNT(*) AS n FROM canonical_sources GROUP BY canonical_id
+) x WHERE x.canonical_id = canonical_events.id;
+UPDATE canonical_events SET first_event_id = x.first_id FROM (
+    SELECT canonical_id, MIN(id) AS first_id FROM events WHERE canonical_id IS NOT NULL GROUP BY canonical_id
+) x WHERE x.canonical_id = canonical_events.id AND canonical_events.first_event_id IS NULL
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -163,6 +163,23 @@ class StoreStats(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class CounterCheck(Record):
+    """What ``Store.check_counters`` found. ``wrong`` canonical events had ``n_reports``, ``n_sources`` or
+    ``first_event_id`` different from a full recount (``wrong_ids``: the first of them); ``wrong_source_rows``
+    counts the per-cluster rows (``canonical_sources``) that differed; ``repaired``: they were rebuilt."""
+
+    canonical_events: int
+    wrong: int
+    wrong_ids: tuple[int, ...]
+    wrong_source_rows: int
+    repaired: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.wrong and not self.wrong_source_rows
+
+
+@dataclass(frozen=True, slots=True)
 class EventFilter:
     """Filters for ``Store.events``. Dates are inclusive ISO prefixes (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``).
 

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,7 @@ from marsad.model import ControlFact, Document, Event, ExtractionResult, PlaceMe
 from marsad.model.facts import Claim, Provenance
 from marsad.normalize import fold
 from marsad.store.backend import Connection
+from marsad.store.counters import Contribution, contributions, document_contributions, update_counters
 from marsad.store.dedup import NEAR_DUPLICATE, Signature, lock_id, match_key, same_event, signature
 from marsad.store.records import AddOutcome
 
@@ -228,24 +228,6 @@ def _assign_canonical(conn: Connection, facts: list[FactRow]) -> tuple[list[int 
     return out, created
 
 
-def refresh_canonical(conn: Connection, ids: Sequence[int]) -> None:
-    """Recount reports and distinct sources (near-duplicate clusters) of canonical events; set the first
-    report of new ones."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return
-    marks = ", ".join("?" * len(wanted))
-    conn.run(
-        "UPDATE canonical_events SET "
-        "first_event_id = COALESCE(first_event_id, (SELECT MIN(e.id) FROM events e WHERE e.canonical_id = "
-        "canonical_events.id)), "
-        "n_reports = (SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.document_id "
-        "             WHERE e.canonical_id = canonical_events.id AND d.is_current = 1), "
-        "n_sources = (SELECT COUNT(DISTINCT d.cluster_id) FROM events e JOIN documents d ON d.id = e.document_id"
-        "             WHERE e.canonical_id = canonical_events.id AND d.is_current = 1) "
-        f"WHERE id IN ({marks})", wanted)
-
-
 def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source: str | None) -> AddOutcome:
     """Write one prepared document. The caller holds the transaction."""
     doc = prep.result.document
@@ -263,15 +245,13 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
         row_id, revision, cluster = dup[0][:3]
         conn.execute("UPDATE failures SET resolved = 1 WHERE doc_key = ? AND resolved = 0", (doc.id,))
         return AddOutcome("duplicate", doc.id, int(row_id), int(revision), cluster_id=cluster)
-    prev = found
-    touched: list[int] = []
+    prev = found  # the current revision(s) at this key: no longer current once this one is stored
     revision, supersedes = 1, None
+    removed: list[Contribution] = []
     if prev:
         supersedes, revision = int(prev[0][0]), int(prev[0][1]) + 1
         conn.run("UPDATE documents SET is_current = 0 WHERE revision_key = ? AND is_current = 1", (revision_key,))
-        touched += [int(r[0]) for r in conn.execute(
-            "SELECT DISTINCT canonical_id FROM events WHERE document_id = ? AND canonical_id IS NOT NULL",
-            (supersedes,))]
+        removed = contributions(conn, [int(r[0]) for r in prev])
     near = _near_duplicate(conn, prep.signature)
     now = now_iso()
     meta = dict(doc.meta)
@@ -297,13 +277,12 @@ def add_prepared(conn: Connection, prep: Prepared, *, raw: bytes | None, source:
     n = len(FACT_COLUMNS) - 1  # the canonical id is the first extra column
     by_table: dict[str, list[tuple[Any, ...]]] = {"events": [
         (row_id, *fr.values[:n], cid, *fr.values[n + 1 :]) for fr, cid in zip(event_rows, canon, strict=True)]}
-    touched += [c for c in canon if c is not None]
     for fr in prep.facts:
         if fr.table != "events":
             by_table.setdefault(fr.table, []).append((row_id, *fr.values))
     for table, rows in by_table.items():
         conn.executemany(_insert_sql(table), rows)
-    refresh_canonical(conn, touched)
+    update_counters(conn, added=document_contributions(canon, cluster), removed=removed)
     conn.run("UPDATE failures SET resolved = 1 WHERE doc_key = ? AND resolved = 0", (doc.id,))
     p = prep.result
     return AddOutcome("revision" if supersedes else "stored", doc.id, row_id, revision, cluster_id=cluster,
