@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from marsad.model import ActorMention, PlaceMention, QuantityMention, Sentence, Span, TimeMention
@@ -15,29 +14,29 @@ CONTAINER_CUE = re.compile(r"(?:^|\s)(?:و|ف)?(?:في|ب|بـ|ضمن|داخل|�
 COORD_GAP = re.compile(r"^\s*(?:,|و|او|\s|\"|')*\s*$")
 
 
-@dataclass(frozen=True)
 class SentenceView:
-    analysis: Analysis
-    sentence: Sentence
-    actors: tuple[ActorMention, ...]
-    places: tuple[PlaceMention, ...]
-    times: tuple[TimeMention, ...]
-    quantities: tuple[QuantityMention, ...]
+    """One sentence with its mentions, read by the frame builder. A working view inside the event stage
+    (never stored or returned), built ~10 times per article and read in every inner loop: a plain slotted
+    class, not a frozen dataclass, so building it and reading ``gap`` cost no descriptor calls."""
 
-    span: Span = field(init=False)
-    # Read in every inner loop (``gap`` is called ~150 times per article), so kept as plain attributes.
-    _text: str = field(init=False, repr=False, compare=False)
-    _inv: list[int] = field(init=False, repr=False, compare=False)
-    _last: int = field(init=False, repr=False, compare=False)
-    memo: dict[Any, Any] = field(init=False, repr=False, compare=False)  # per-sentence results of pure helpers
+    __slots__ = ("_inv", "_last", "_text", "actors", "analysis", "memo", "places", "quantities", "sentence", "span",
+                 "times")
 
-    def __post_init__(self) -> None:
-        f = self.analysis.folded
-        object.__setattr__(self, "span", self.sentence.span)
-        object.__setattr__(self, "_text", f.text)
-        object.__setattr__(self, "_inv", f.inverse)
-        object.__setattr__(self, "_last", len(f.inverse) - 1)
-        object.__setattr__(self, "memo", {})
+    def __init__(self, analysis: Analysis, sentence: Sentence, actors: tuple[ActorMention, ...],
+                 places: tuple[PlaceMention, ...], times: tuple[TimeMention, ...],
+                 quantities: tuple[QuantityMention, ...]) -> None:
+        f = analysis.folded
+        self.analysis = analysis
+        self.sentence = sentence
+        self.actors = actors
+        self.places = places
+        self.times = times
+        self.quantities = quantities
+        self.span: Span = sentence.span
+        self._text = f.text
+        self._inv = f.inverse
+        self._last = len(self._inv) - 1
+        self.memo: dict[Any, Any] = {}  # per-sentence results of pure helpers
 
     def gap(self, a: int, b: int) -> str:
         """Folded text between two original offsets."""
