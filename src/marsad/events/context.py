@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from operator import attrgetter
 from typing import Any
 
 from marsad.model import ActorMention, PlaceMention, QuantityMention, Sentence, Span, TimeMention
@@ -58,11 +60,12 @@ class SentenceView:
         return -1
 
 
+_START = attrgetter("span.start")
+
+
 def sentence_views(analysis: Analysis) -> list[SentenceView]:
     """Bucket the analysis's mentions by sentence: bisection over each list sorted by start (linear overall)."""
-    from bisect import bisect_left
-
-    lists: list[list[Any]] = [sorted(xs, key=lambda m: m.span.start) for xs in (
+    lists: list[list[Any]] = [sorted(xs, key=_START) for xs in (
         analysis.actors, analysis.places, analysis.times, analysis.quantities)]
     starts = [[m.span.start for m in xs] for xs in lists]
     views = []
