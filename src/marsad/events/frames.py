@@ -355,6 +355,8 @@ class FrameBuilder:
     def _accused(view: SentenceView, trig: Span) -> ActorMention | None:
         clause = view.clause_of(trig.start)
         head = view.gap(clause.start, trig.start)
+        if "تهم" not in head:  # (every form of _ACCUSE has it)
+            return None
         found = list(_ACCUSE.finditer(head))
         if not found:
             return None

@@ -95,8 +95,9 @@ def find_roles(view: SentenceView, trig: Span, rule: TriggerRule, *,
     # «بين X و Y» (possibly a few words after the trigger: «الاشتباكات الدائرة منذ الأحد بين …»)
     if after:
         g = view.gap(trig.end, after[0].span.start)
-        if _BETWEEN.search(g) or (len(g) <= 60 and " بين " in f" {g} " and not _PREP_END.search(g)) or (
-                g.strip() == "" and view.gap(trig.end, after[0].span.end).startswith(" بين")):
+        between = "بين" in g and (_BETWEEN.search(g) or (len(g) <= 60 and " بين " in f" {g} "
+                                                        and not _PREP_END.search(g)))
+        if between or (g.strip() == "" and view.gap(trig.end, after[0].span.end).startswith(" بين")):
             x = after[0]
             y = next((a for a in after[1:] if bloc(a.actor_id) != bloc(x.actor_id) or (bloc(x.actor_id) is None
                       and a.actor_id != x.actor_id)), None)
