@@ -44,7 +44,9 @@ __all__ = ["ActorInfo", "ActorRecognizer", "ActorRegistry", "make_actor_recogniz
 # Words of the folded text: Arabic letters (folding leaves only the basic block), Latin lower case and digits.
 # An explicit class is faster than \w on Arabic text.
 _TOKEN = re.compile(r"[\u0621-\u064aa-z0-9]+")
-_SPLIT = re.compile(r"([^\u0621-\u064aa-z0-9]+)")
+# «[^…][^…]*», not «[^…]+»: a pattern that opens with a character class lets the engine skip ahead to where a
+# match can start (the same holds for «\d\d*» in times.py)
+_SPLIT = re.compile(r"([^\u0621-\u064aa-z0-9][^\u0621-\u064aa-z0-9]*)")
 _MAX_VARIANTS = 32
 _TRIGGER_WINDOW = 3
 _LED_BY = frozenset({"بقياده", "بزعامه"})
