@@ -44,10 +44,13 @@ __all__ = ["ActorInfo", "ActorRecognizer", "ActorRegistry", "make_actor_recogniz
 # Words of the folded text: Arabic letters (folding leaves only the basic block), Latin lower case and digits.
 # An explicit class is faster than \w on Arabic text.
 _TOKEN = re.compile(r"[\u0621-\u064aa-z0-9]+")
-_SPLIT = re.compile(r"([^\u0621-\u064aa-z0-9]+)")
+# «[^…][^…]*», not «[^…]+»: a pattern that opens with a character class lets the engine skip ahead to where a
+# match can start (the same holds for «\d\d*» in times.py)
+_SPLIT = re.compile(r"([^\u0621-\u064aa-z0-9][^\u0621-\u064aa-z0-9]*)")
 _MAX_VARIANTS = 32
 _TRIGGER_WINDOW = 3
 _LED_BY = frozenset({"بقياده", "بزعامه"})
+_SOURCE_PREPS = frozenset({"في", "من", "لدى", "ل"})
 _SOURCE_CONFIDENCE = 0.4
 REPORT_MIN_CONFIDENCE = 0.45  # above a source-only citation («بحسب الأمم المتحدة»)
 
@@ -65,10 +68,11 @@ class _Entry:
 
 @dataclass(frozen=True, slots=True)
 class _Slot:
-    """What a first token can open: multi-token entries keyed by their second token (longest first), and the
-    single-token entry, each with the number of clitic letters to leave out of the mention."""
+    """What a first token can open: multi-token entries keyed by their second token (longest first, each with
+    its tokens after the second), and the single-token entry, each with the number of clitic letters to leave
+    out of the mention."""
 
-    multi: dict[str, tuple[tuple[_Entry, int], ...]]
+    multi: dict[str, tuple[tuple[_Entry, int, tuple[str, ...]], ...]]
     single: tuple[_Entry, int] | None
 
 
@@ -76,6 +80,15 @@ class _Slot:
 class _CueEntry:
     tokens: tuple[str, ...]
     cues: tuple[ContextCue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _CueSlot:
+    """The cues a first token can open: multi-token ones keyed by their second token (longest first, each with
+    its tokens after the second), and the single-token one."""
+
+    multi: dict[str, tuple[tuple[_CueEntry, tuple[str, ...]], ...]]
+    single: _CueEntry | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +175,7 @@ class ActorRecognizer:
 
     registry: ActorRegistry
     index: dict[str, _Slot]
-    cue_index: dict[str, tuple[_CueEntry, ...]]
+    cue_index: dict[str, _CueSlot]
     triggers: frozenset[str]
     keys: frozenset[str] = frozenset()
     cue_keys: frozenset[str] = frozenset()
@@ -200,10 +213,9 @@ class ActorRecognizer:
             slot = index[words[i]]
             best = slot.single
             if i + 1 < n:
-                for cand in slot.multi.get(words[i + 1], ()):  # longest first
-                    k = len(cand[0].tokens)
-                    if k == 2 or (i + k <= n and words[i + 2:i + k] == cand[0].tokens[2:]):
-                        best = cand
+                for entry, strip, rest in slot.multi.get(words[i + 1], ()):  # longest first
+                    if not rest or words[i + 2:i + 2 + len(rest)] == rest:
+                        best = entry, strip
                         break
             if best is None:
                 continue
@@ -224,8 +236,8 @@ class ActorRecognizer:
         offsets = folded.offsets
         for f in found:
             a, b = offsets[f.start], offsets[f.end - 1] + 1
-            mentions.append(ActorMention(span=Span(a, b), surface=orig[a:b], actor_id=f.actor_id,
-                                         kind=f.kind, confidence=f.confidence))  # type: ignore[arg-type]
+            # positional: (span, surface, actor_id, kind, confidence)
+            mentions.append(ActorMention(Span(a, b), orig[a:b], f.actor_id, f.kind, f.confidence))  # type: ignore[arg-type]
         mentions.sort(key=lambda m: (m.span.start, m.span.end, m.actor_id))
         return replace(analysis, actors=tuple(mentions))
 
@@ -268,29 +280,33 @@ class ActorRecognizer:
                 if prev.actor_id in ana.ids or (head_ok and (not ana.kinds or pkind in ana.kinds)
                                                  and (ana.heads or ana.kinds)):
                     return _Found(start, end, lo, hi, prev.actor_id, "anaphor", 0.8, prev.words + mwords, sentence,
-                                  weak=True)
+                                  False, False, True)
             if ana.default is None:
                 return None
             target = self.registry.resolve(ana.default, date=date, era=era)
             if target is None:
                 return None
             return _Found(start, end, lo, hi, self.report_as[target][0], "anaphor", 0.6, mwords, sentence,
-                          weak=True)
+                          False, False, True)
         for rule in entry.rules:
-            if rule.target == NOT_AN_ACTOR:
+            target = rule.target
+            if target == NOT_AN_ACTOR:
                 return None
-            if rule.condition == "state_media" and not state_media:
-                continue
-            if rule.condition == "after_trigger" and not (
-                self._after_trigger(words, i)
-                or (found and found[-1].weak and found[-1].tok_hi == i)  # «النظام الإيراني», «المسلحين الأتراك»
-            ):
-                continue
-            if rule.condition == "not_after_place" and self._as_place(toks, i, strip):
-                toks.places.add(i)
-                continue
-            target = self.registry.resolve(rule.target, date=date, era=era)
-            if rule.condition == "state_media" and target is not None:
+            condition = rule.condition
+            if condition:  # most aliases have none
+                if condition == "state_media" and not state_media:
+                    continue
+                if condition == "after_trigger" and not (
+                    self._after_trigger(words, i)
+                    or (found and found[-1].weak and found[-1].tok_hi == i)  # «النظام الإيراني», «المسلحين الأتراك»
+                ):
+                    continue
+                if condition == "not_after_place" and self._as_place(toks, i, strip):
+                    toks.places.add(i)
+                    continue
+            if rule.target.startswith("@"):  # a time-scoped role; any other target is the actor itself
+                target = self.registry.resolve(rule.target, date=date, era=era)
+            if condition == "state_media" and target is not None:
                 # regime wording names the faction last named («إرهابيي تنظيم داعش … الإرهابيين»)
                 for prev in reversed(found):
                     if self.kinds.get(prev.actor_id) in ("rebel", "jihadist"):
@@ -300,12 +316,13 @@ class ActorRecognizer:
                 continue
             target, kind = self.report_as[target]
             confidence = rule.confidence
-            if self._is_source(words, i):
+            before = words[i - 1] if i else ""
+            if (before in self.source_words or before in _SOURCE_PREPS) and self._is_source(words, i):
                 confidence = min(confidence, _SOURCE_CONFIDENCE)
             return _Found(start, end, lo, hi, target, kind, confidence, mwords, sentence,
-                          adjective=rule.condition == "after_trigger",
-                          weak=rule.kind == "generic" or rule.condition == "state_media",
-                          conj=strip > 0 and entry.lo == 0 and words[i][0] in "وف")
+                          condition == "after_trigger",  # adjective
+                          strip > 0 and entry.lo == 0 and words[i][0] in "وف",  # conj
+                          rule.kind == "generic" or condition == "state_media")  # weak
         return None
 
     def _after_trigger(self, words: tuple[str, ...], i: int) -> bool:
@@ -324,7 +341,7 @@ class ActorRecognizer:
     def _is_source(self, words: tuple[str, ...], i: int) -> bool:
         """The actor is cited as a source («بحسب الأمم المتحدة», «وفق النظام», «مصادر في المعارضة»)."""
         j = i - 1
-        if j >= 1 and words[j] in ("في", "من", "لدى", "ل"):
+        if j >= 1 and words[j] in _SOURCE_PREPS:
             j -= 1
         if j < 0:
             return False
@@ -363,12 +380,18 @@ class ActorRecognizer:
         n = len(words)
         index = self.cue_index
         for i in positions:
-            for entry in index[words[i]]:  # longest first
-                k = len(entry.tokens)
-                if k == 1 or (i + k <= n and words[i + 1:i + k] == entry.tokens[1:]):
-                    break
-            else:
-                continue
+            slot = index[words[i]]
+            entry = None
+            if i + 1 < n:
+                for cand, rest in slot.multi.get(words[i + 1], ()):  # longest first
+                    if not rest or words[i + 2:i + 2 + len(rest)] == rest:
+                        entry = cand
+                        break
+            if entry is None:
+                entry = slot.single
+                if entry is None:
+                    continue
+            k = len(entry.tokens)
             if i + k <= reach:
                 continue
             reach = i + k
@@ -493,9 +516,18 @@ def make_actor_recognizer(registry: ActorRegistry) -> ActorRecognizer:
             if len(c[0].tokens) > 1:
                 multi.setdefault(c[0].tokens[1], []).append(c)
         final_index[key] = _Slot(
-            multi={k: tuple(sorted(v, key=lambda c: (-len(c[0].tokens), c[1]))) for k, v in multi.items()},
+            multi={k: tuple((c[0], c[1], c[0].tokens[2:]) for c in sorted(v, key=lambda c: (-len(c[0].tokens), c[1])))
+                   for k, v in multi.items()},
             single=singles[0] if singles else None)
-    final_cues = {k: tuple(sorted(v, key=lambda e: -len(e.tokens))) for k, v in cue_index.items()}
+    final_cues: dict[str, _CueSlot] = {}
+    for key, group in cue_index.items():
+        ordered = sorted(group, key=lambda e: -len(e.tokens))  # longest first, as read
+        cue_multi: dict[str, list[tuple[_CueEntry, tuple[str, ...]]]] = {}
+        for ce in ordered:
+            if len(ce.tokens) > 1:
+                cue_multi.setdefault(ce.tokens[1], []).append((ce, ce.tokens[2:]))
+        final_cues[key] = _CueSlot(multi={k: tuple(v) for k, v in cue_multi.items()},
+                                   single=next((ce for ce in ordered if len(ce.tokens) == 1), None))
     return ActorRecognizer(registry=registry, index=final_index, cue_index=final_cues, triggers=frozenset(triggers),
                            keys=frozenset(final_index), cue_keys=frozenset(final_cues),
                            any_keys=frozenset(final_index) | frozenset(final_cues), place_words=frozenset(place_words),

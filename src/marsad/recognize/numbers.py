@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from marsad.normalize import fold_text
 from marsad.recognize.lexicon import load_table, split_multi
@@ -61,9 +61,9 @@ class NumberMatch:
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
-class NumberToken:
-    """One number word or digit run; ``NumberFinder.group`` joins tokens into numbers."""
+class NumberToken(NamedTuple):
+    """One number word or digit run; ``NumberFinder.group`` joins tokens into numbers. (A named tuple: a
+    document has many and they never leave this module and ``quantities``.)"""
 
     start: int
     end: int
@@ -154,15 +154,18 @@ class NumberFinder:
         w = text[s:e]
         before = text[s - 1] if s else " "
         if w[0].isdigit():
-            d = self.digits_re.match(w)
-            if d is None:
-                return None
-            value = float(d.group().replace(",", ""))
-            if _MULTI_DOT.fullmatch(w) or _COMMA_DECIMAL.fullmatch(w):  # «1.200.000», «2,5»
-                value = float(w.replace(".", "")) if "." in w else float(w.replace(",", "."))
-                d = _MULTI_DOT.match(w) or _COMMA_DECIMAL.match(w)
-                assert d is not None
-            e = s + d.end()
+            if w.isdecimal():  # a plain digit run (most of them), read as the patterns below would read it
+                value = float(w)
+            else:
+                d = self.digits_re.match(w)
+                if d is None:
+                    return None
+                value = float(d.group().replace(",", ""))
+                if _MULTI_DOT.fullmatch(w) or _COMMA_DECIMAL.fullmatch(w):  # «1.200.000», «2,5»
+                    value = float(w.replace(".", "")) if "." in w else float(w.replace(",", "."))
+                    d = _MULTI_DOT.match(w) or _COMMA_DECIMAL.match(w)
+                    assert d is not None
+                e = s + d.end()
             after = text[e] if e < len(text) else " "
             if (before.isascii() and before.isalpha()) or before in ".," or (after.isascii() and after.isalnum()):
                 return None  # «M4», «T4», «14oVw»: codes, not amounts
@@ -228,6 +231,9 @@ class NumberFinder:
 
     def _evaluate(self, text: str, group: list[NumberToken]) -> list[NumberMatch]:
         s, e = group[0].start, group[-1].end
+        if len(group) == 1 and group[0].kind == "digits":  # a lone digit run (most numbers): as the loop below
+            return [NumberMatch(s, e, group[0].value, "digits", text[s:e],
+                                dotted_thousands=_DOTTED.fullmatch(text, s, e) is not None)]
         kinds = {t.kind for t in group}
         if kinds <= {"vague", "plural_scale"}:
             return [NumberMatch(s, e, None, "vague", text[s:e])]

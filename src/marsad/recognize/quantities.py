@@ -164,6 +164,7 @@ class QuantityPatterns:
     unit: re.Pattern[str]
     scan: re.Pattern[str]
     scan_base: dict[str, str]
+    scan_cue: dict[str, tuple[str, str] | None]  # a scanned form → its (kind, key) as a context/share cue
     dual_keys: dict[str, str]
     clitics: re.Pattern[str]
     noun: re.Pattern[str]
@@ -181,6 +182,11 @@ class QuantityPatterns:
 
 def _rev(forms: list[str]) -> list[str]:
     return [f[::-1] for f in forms]
+
+
+def _kind_key(hit: str) -> tuple[str, str]:
+    kind, _, key = hit.partition(":")
+    return kind, key
 
 
 def _build(lex: QuantityLexicon, finder: NumberFinder) -> QuantityPatterns:
@@ -205,6 +211,12 @@ def _build(lex: QuantityLexicon, finder: NumberFinder) -> QuantityPatterns:
             for cl in clitics:
                 scan_base.setdefault(cl + f, f)
     scan_forms = list(scan_base)
+    cue_words = WordClasses.build({f"{kind}:{key}": forms for kind in ("context", "share")
+                                   for key, forms in c[kind].items()})
+    scan_cue: dict[str, tuple[str, str] | None] = {}
+    for f in scan_forms:
+        hit = cue_words.of(f)
+        scan_cue[f] = None if hit is None else _kind_key(hit)
     hedge_keys = {f: k for k, forms in c["hedge_before"].items() for f in forms}
     idents = [f for forms in c["identifier"].values() for f in forms]
     far = [f for forms in c["identifier_far"].values() for f in forms]
@@ -214,13 +226,13 @@ def _build(lex: QuantityLexicon, finder: NumberFinder) -> QuantityPatterns:
         # runs, dual forms and cues, each with the proclitics it may carry («وخمسة», «بـ19», «والقتلى»)
         scan=re.compile(r"\W(?P<w>" + trie_pattern(scan_forms, specials={"#": r"\d+(?:[.,]\d+)*"}) + r")(?!\w)"),
         scan_base=scan_base,
+        scan_cue=scan_cue,
         dual_keys=dual_keys,
         clitics=re.compile(_CLITICS),
         noun=re.compile(r"\s*(?:من\s+)?(?P<n>[^\W\d_]+)"),
         noun_words=WordClasses.build(c["noun"]),
         area_unit=re.compile(_groups({"km2": c["unit"]["km2"]})),
-        cue_words=WordClasses.build({f"{kind}:{key}": forms for kind in ("context", "share")
-                                     for key, forms in c[kind].items()}),
+        cue_words=cue_words,
         hedge_before_rev=re.compile(rf"[\s(]*(?P<h>{trie_pattern(_rev(list(hedge_keys)))})[وب]?(?!\w)"),
         hedge_keys=hedge_keys,
         hedge_after=re.compile(rf"\s*\)?\s*,?\s*(?:{_groups(c['hedge_after'])})(?!\w)"),
@@ -274,10 +286,13 @@ class QuantityRecognizer:
                 continue
             if base is not None and base in p.dual_keys:
                 found.append((e - len(base), (e - len(base), e, base)))
-            hit = p.cue_words.of(w)
-            if hit is not None:
-                kind, _, key = hit.partition(":")
-                cues.append((s, e, kind, key))
+            if w in p.scan_cue:  # every form of the scan but those with a «*» ending
+                cue = p.scan_cue[w]
+            else:
+                hit = p.cue_words.of(w)
+                cue = None if hit is None else _kind_key(hit)
+            if cue is not None:
+                cues.append((s, e, *cue))
         tokens.sort(key=lambda t: t.start)
         found += [(n.start, n) for n in self.finder.group(text, tokens)]
         found.sort(key=lambda f: f[0])
@@ -479,7 +494,10 @@ def _taken_spans(analysis: Analysis) -> list[tuple[int, int]]:
 
 def _inside(taken: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
     i = bisect.bisect_left(starts, e)  # spans starting before e
-    return any(taken[j][1] > s for j in range(max(0, i - 8), i))
+    for j in range(max(0, i - 8), i):  # noqa: SIM110 (a plain loop: no generator for every number)
+        if taken[j][1] > s:
+            return True
+    return False
 
 
 def make_quantity_recognizer(*, lexicon: QuantityLexicon | None = None, finder: NumberFinder | None = None,

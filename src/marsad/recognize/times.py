@@ -193,7 +193,7 @@ def _build_patterns(lex: TimeLexicon, finder: NumberFinder) -> TimePatterns:
     trigger = re.compile(r"\W(?P<w>" + trie_pattern([*triggers, *clitic_weekdays]) + r")(?!\w)")
     prep_words = tuple(sorted({f.removeprefix("و") for f in (*w["since"], *w["until"])}))
     after_day = frozenset(_first_words(lex.months) | {"من", "شهر", "الشهر", "الجاري", "الحالي", "هذا"})
-    return TimePatterns(**pats, trigger=trigger, digits=re.compile(r"\d+"), prep_words=prep_words,
+    return TimePatterns(**pats, trigger=trigger, digits=re.compile(r"\d\d*"), prep_words=prep_words,
                         today_before=re.compile(r"اليوم\s*[,(]?\s*$"),
                         after_day=after_day,
                         triggers=triggers, by_rule=by_rule)
