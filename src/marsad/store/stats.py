@@ -15,9 +15,10 @@ bookkeeping, read from its catalog (a few milliseconds; nothing is counted):
   ``pg_class.reltuples`` (rows at the last analysis; ``-1``: never analysed, so any table with data is due).
   An analysis by autovacuum or by hand counts too. A backend reports its counts at most once a second, so the
   last second of writes by another connection may be seen at the next check.
-* SQLite: the rows recorded in ``sqlite_stat1`` by the last ``ANALYZE`` against ``MAX(rowid)`` (rows
-  inserted since; ids are never reused). ``ANALYZE`` runs with ``PRAGMA analysis_limit`` (approximate
-  statistics from a bounded sample of each index), so its cost does not grow with the store.
+* SQLite: ``MAX(rowid)`` (rows inserted since; ids are never reused) against the same figure recorded in
+  ``sqlite_stat1`` (a row with ``idx`` NULL, the table's size to the planner) when the table was last analysed
+  here; else the largest row count of its indexes there. ``ANALYZE`` runs with ``PRAGMA analysis_limit``
+  (statistics from a bounded sample of each index), so its cost does not grow with the store.
 """
 
 from __future__ import annotations
@@ -70,11 +71,14 @@ def table_changes(conn: Connection) -> list[TableChange]:
     names = [str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                              "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     analysed: dict[str, float] = {}
+    exact: dict[str, float] = {}  # the table's own row (idx NULL), written by ``refresh_statistics``
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"):
-        for tbl, stat in conn.execute("SELECT tbl, stat FROM sqlite_stat1"):
+        for tbl, idx, stat in conn.execute("SELECT tbl, idx, stat FROM sqlite_stat1"):
             first = str(stat or "").split(" ", 1)[0]
             if first.isdigit():
-                analysed[str(tbl)] = max(analysed.get(str(tbl), 0.0), float(first))
+                into = exact if idx is None else analysed
+                into[str(tbl)] = max(into.get(str(tbl), 0.0), float(first))
+    analysed.update(exact)
     out = []
     for name in names:
         last = int(conn.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{name}"')[0][0])
@@ -106,5 +110,12 @@ def refresh_statistics(conn: Connection, policy: StatisticsPolicy, *, force: boo
             with conn.transaction():
                 for table in tables:
                     conn.run(f'ANALYZE "{table}"')
+                    # A sampled ANALYZE estimates the rows of each index (17,654 for 32,000 rows, say): record the
+                    # table's rows as they are (a row with idx NULL, which the planner reads as the table's size)
+                    # so that the next check measures growth, not the estimate's error.
+                    conn.run("DELETE FROM sqlite_stat1 WHERE tbl = ? AND idx IS NULL", (table,))
+                    conn.run(f"INSERT INTO sqlite_stat1 (tbl, idx, stat) SELECT ?, NULL, "
+                             f'CAST(COALESCE(MAX(rowid), 0) AS TEXT) FROM "{table}"', (table,))
+                conn.run("ANALYZE sqlite_master")  # reload the statistics (nothing is analysed)
     return StatisticsRefresh(backend=conn.dialect, analysed=tuple(tables), checked=len(changes),
                              seconds=round(time.perf_counter() - t0, 4))
