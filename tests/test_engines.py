@@ -294,9 +294,12 @@ ENGINES = ["pool_engine", pytest.param("dask_engine", marks=needs_dask)]
 
 @pytest.mark.parametrize("engine_name", ENGINES)
 def test_ingest_sqlite_single_writer_matches_serial(small, tmp_path, serial_ingest, engine_name, request):
+    from test_store_support import analysed_tables
+
     engine = request.getfixturevalue(engine_name)
     s1, docs1, fails1 = serial_ingest
     s2, docs2, fails2 = ingest_with(str(tmp_path / "other.db"), small, engine)
+    assert {"documents", "events", "failures"} <= analysed_tables(str(tmp_path / "other.db"))
     assert (s2.seen, s2.stored, s2.duplicates, s2.failed, s2.events) == (s1.seen, s1.stored, s1.duplicates,
                                                                            s1.failed, s1.events)
     assert s1.stored >= 15 and s1.failed >= 3  # M105, M103 and M104 (over max_chars)
@@ -309,11 +312,12 @@ def test_ingest_sqlite_single_writer_matches_serial(small, tmp_path, serial_inge
 @pytest.mark.pg
 @pytest.mark.parametrize("engine_name", ENGINES)
 def test_ingest_postgresql_written_from_workers_matches_serial(small, tmp_path, serial_ingest, engine_name, request):
-    from test_store_support import store_url
+    from test_store_support import analysed_tables, store_url
 
     engine = request.getfixturevalue(engine_name)
     with store_url("postgresql", tmp_path) as url:
         other = ingest_with(url, small, engine)
+        assert {"documents", "events", "failures"} <= analysed_tables(url)  # by the client, at the end
     assert other[1] == serial_ingest[1] and other[2] == serial_ingest[2]
     assert (other[0].stored, other[0].failed, other[0].events) == (serial_ingest[0].stored, serial_ingest[0].failed,
                                                                    serial_ingest[0].events)

@@ -63,6 +63,24 @@ def fresh_store(backend: str, tmp_path: Path) -> Iterator[Store]:
         yield store
 
 
+def analysed_tables(url: str) -> set[str]:
+    """The store's tables that have planner statistics (PostgreSQL: ``reltuples`` set; SQLite: ``sqlite_stat1``)."""
+    from marsad.store.backend import connect
+
+    conn = connect(url)
+    try:
+        if conn.dialect == "postgresql":
+            rows = conn.execute("SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+                                "AND relkind = 'r' AND reltuples >= 0")
+        elif conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"):
+            rows = conn.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        else:
+            rows = []
+        return {str(r[0]) for r in rows}
+    finally:
+        conn.close()
+
+
 def place(surface: str, start: int, *, place_id: str | None = None, name_en: str | None = None,
           governorate: str | None = None, lat: float | None = None, lon: float | None = None) -> PlaceMention:
     return PlaceMention(span=Span(start, start + len(surface)), surface=surface, name_en=name_en,

@@ -100,6 +100,10 @@ class StoreBackend:
             status = "duplicate" if added.status == "duplicate" else "added"
             out.append(IngestOutcome(added.doc_id, status, events=added.events, control=added.control,
                                      sieges=added.sieges))
+        if any(o.status == "added" for o in out):  # the server may be the store's only writer: keep its
+            from marsad.ingest.run import Statistics  # planner statistics fresh (a catalog read unless due)
+
+            Statistics(self.store).refresh()
         return out
 
     def _record_failure(self, exc: MarsadError, doc: Document) -> None:

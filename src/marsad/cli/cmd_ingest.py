@@ -89,6 +89,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--check-counters", action="store_true", help="compare the reports and sources counted per "
                    "canonical event with a full recount (exit status 1 if any is wrong)")
     p.add_argument("--repair-counters", action="store_true", help="recount them if any is wrong")
+    p.add_argument("--analyse", "--analyze", dest="analyse", action="store_true", help="refresh the query "
+                   "planner's statistics of every table now (ANALYZE; `marsad ingest` does it when tables grew)")
     p.set_defaults(func=run_stats)
 
 
@@ -249,12 +251,14 @@ def run_stats(args: argparse.Namespace) -> int:
         check = None
         if args.check_counters or args.repair_counters:
             check = store.check_counters(repair=args.repair_counters)
+        analysed = store.refresh_statistics(force=True) if args.analyse else None
         st = store.stats()
         url = store.url
     status = 1 if check is not None and not check.ok and not check.repaired else 0
     if args.json:
         counters = {"counters": check.to_dict()} if check is not None else {}
-        print(json.dumps({"store": _redact(url), **st.to_dict(), **counters}, ensure_ascii=False))
+        statistics = {"statistics": analysed.to_dict()} if analysed is not None else {}
+        print(json.dumps({"store": _redact(url), **st.to_dict(), **counters, **statistics}, ensure_ascii=False))
         return status
     print(f"store: {_redact(url)} ({st.backend}, schema v{st.schema_version})")
     for name in ("documents", "revisions", "clusters", "near_duplicates", "events", "canonical_events",
@@ -267,6 +271,8 @@ def run_stats(args: argparse.Namespace) -> int:
         state = "all right" if check.ok else (f"{check.wrong:,} wrong, {check.wrong_source_rows:,} wrong per-cluster "
                                                "rows" + (": recounted" if check.repaired else ""))
         print(f"  counters of {check.canonical_events:,} canonical events: {state}")
+    if analysed is not None:
+        print(f"  planner statistics: {len(analysed.analysed)} tables analysed in {analysed.seconds:.2f} s")
     return status
 
 

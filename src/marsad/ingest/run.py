@@ -4,11 +4,14 @@
 default pipeline (or the one given), stores the result and records every rejection in the store's failures
 table. A document whose text is already stored is skipped before extraction, so re-running a batch (for
 instance after the process was killed) costs little and changes nothing. ``retry(store)`` re-reads the
-sources of open failures (or re-extracts the kept document) and resolves those that now succeed.
+sources of open failures (or re-extracts the kept document) and resolves those that now succeed. Both keep
+the store's planner statistics fresh (``Store.refresh_statistics``) at the end of the run and every
+``marsad.store.stats.CHECK_EVERY`` documents written during it.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +28,7 @@ from marsad.model.base import Record
 if TYPE_CHECKING:
     from marsad.store import Store
 
+log = logging.getLogger("marsad.ingest")
 Status = Literal["stored", "revision", "duplicate", "failed"]
 Extractor = Callable[[Document], ExtractionResult]
 
@@ -86,6 +90,34 @@ class _Tally:
                              resolved=resolved, failures_by_code=tuple(sorted(self.codes.items())))
 
 
+class Statistics:
+    """Keeps the planner statistics of ``store`` fresh during and after a run, from the process driving it:
+    a check every ``every`` documents written, and one at the end (cheap when nothing is due). A failed
+    check is logged, never raised: every document is stored by then."""
+
+    def __init__(self, store: Store, *, every: int | None = None) -> None:
+        from marsad.store.stats import CHECK_EVERY
+
+        self.store = store
+        self.every = every or CHECK_EVERY
+        self.written = 0
+
+    def add(self, o: ItemOutcome) -> None:
+        if o.status in ("stored", "revision"):
+            self.written += 1
+            if self.written % self.every == 0:
+                self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            done = self.store.refresh_statistics()
+        except MarsadError as exc:
+            log.warning("could not refresh the store's planner statistics: %s", exc)
+            return
+        if done.analysed:
+            log.info("analysed %s in %.2f s", ", ".join(done.analysed), done.seconds)
+
+
 def iter_items(sources: Iterable[str | Path], *, text_column: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                recursive: bool = True, fetch_options: FetchOptions | None = None) -> Iterator[Item]:
     """Documents and rejections from files, folders, ``-``, URLs and feed URLs, in order."""
@@ -134,12 +166,15 @@ def ingest(sources: Iterable[str | Path], store: Store, *, pipeline: Extractor |
     """Ingest every source into ``store``; returns the counts (see the module docstring)."""
     extractor = pipeline or _default_extractor()
     tally = _Tally()
+    statistics = Statistics(store)
     for item in iter_items(sources, text_column=text_column, max_bytes=max_bytes, recursive=recursive,
                            fetch_options=fetch_options):
         outcome = process(item, store, extractor)
         tally.add(outcome)
+        statistics.add(outcome)
         if on_item is not None:
             on_item(outcome)
+    statistics.refresh()
     return tally.summary()
 
 
@@ -182,4 +217,5 @@ def retry(store: Store, *, pipeline: Extractor | None = None, text_column: str |
             if f.id in ids and (f.source, f.doc_id or "") not in seen_again:
                 store.resolve_failure(f.id)
     still_open = {f.id for f in store.failures()}
+    Statistics(store).refresh()
     return tally.summary(resolved=len(before - still_open))

@@ -494,20 +494,24 @@ def ingest_items(items: Iterable[Item], store: Store, engine: SerialEngine | Pro
 
     Serial: ``process`` in this process. PostgreSQL on processes or Dask: ``process`` on the workers, each
     through its own connection (``StoreWrite``). SQLite on processes or Dask: one writer, this process; the
-    workers only extract, documents already stored are skipped before they are sent.
+    workers only extract, documents already stored are skipped before they are sent. Planner statistics
+    are refreshed here, on the client, never on the workers (``marsad.ingest.run.Statistics``).
     """
-    from marsad.ingest.run import ItemOutcome, _Tally, process
+    from marsad.ingest.run import ItemOutcome, Statistics, _Tally, process
 
     tally = _Tally()
+    statistics = Statistics(store)
 
     def emit(outcome: ItemOutcome) -> None:
         tally.add(outcome)
+        statistics.add(outcome)
         if on_item is not None:
             on_item(outcome)
 
     if isinstance(engine, SerialEngine):
         for item in items:
             emit(process(item, store, engine.pipeline))
+        statistics.refresh()
         return tally.summary()
     if store.dialect == "postgresql":
         url, schema = _store_address(store)
@@ -519,6 +523,7 @@ def ingest_items(items: Iterable[Item], store: Store, engine: SerialEngine | Pro
                 with contextlib.suppress(Exception):
                     engine.run_on_workers(close_worker_stores)  # type: ignore[union-attr]
             close_worker_stores()
+        statistics.refresh()
         return tally.summary()
 
     def fresh(stream: Iterable[Item]) -> Iterator[Item]:
@@ -530,6 +535,7 @@ def ingest_items(items: Iterable[Item], store: Store, engine: SerialEngine | Pro
 
     for ex in engine.run(fresh(items), task=ExtractForWriter()):
         emit(process(ex.item, store, ex.replay))
+    statistics.refresh()
     return tally.summary()
 
 

@@ -31,6 +31,9 @@ Writing (each call is one transaction; a process killed mid-batch loses at most 
 Maintenance: ``check_counters(*, repair=False) -> CounterCheck`` compares each canonical event's ``n_reports``,
 ``n_sources`` and ``first_event_id`` (kept by deltas on every write, ``marsad.store.counters``) with a full
 recount, and with ``repair=True`` rebuilds them (``marsad stats --check-counters`` or ``--repair-counters``).
+``refresh_statistics(*, force=False) -> StatisticsRefresh`` runs ``ANALYZE`` on the tables that grew enough since
+their last analysis (``marsad.store.stats``); the ingest paths call it at the end of every run, and
+``marsad stats --analyse`` forces it.
 
 Reading (frozen records, facts rebuilt with the model's ``from_dict``; superseded revisions are hidden):
 
@@ -77,6 +80,7 @@ from marsad.store.records import (
     EventFilter,
     FactContext,
     FactFilter,
+    StatisticsRefresh,
     StoredClaim,
     StoredControl,
     StoredDocument,
@@ -86,12 +90,13 @@ from marsad.store.records import (
     StoredSiege,
     StoreStats,
 )
+from marsad.store.stats import StatisticsPolicy, refresh_statistics
 from marsad.store.write import UPSERT_FAILURE, add_prepared, failure_row, prepare
 
 __all__ = [
     "LATEST_VERSION", "AddOutcome", "CounterCheck", "DocumentFacts", "DocumentFilter", "EventFilter", "FactContext",
-    "FactFilter", "Store", "StoreStats", "StoredClaim", "StoredControl", "StoredDocument", "StoredEvent",
-    "StoredFailure", "StoredQuantity", "StoredSiege", "default_db_path", "open_store",
+    "FactFilter", "StatisticsPolicy", "StatisticsRefresh", "Store", "StoreStats", "StoredClaim", "StoredControl",
+    "StoredDocument", "StoredEvent", "StoredFailure", "StoredQuantity", "StoredSiege", "default_db_path", "open_store",
 ]
 
 
@@ -160,6 +165,12 @@ class Store:
         """Compare the corroboration counters with a full recount; ``repair`` rebuilds them if any is wrong."""
         with self._lock, self._conn.transaction():
             return check_counters(self._conn, repair=repair)
+
+    def refresh_statistics(self, *, force: bool = False, policy: StatisticsPolicy | None = None) -> StatisticsRefresh:
+        """``ANALYZE`` the tables that changed enough since their last analysis (``force``: every table with
+        data), so the planner knows their sizes. Never call it inside a write: it runs its own statements."""
+        with self._lock:
+            return refresh_statistics(self._conn, policy or StatisticsPolicy(), force=force)
 
     # --- reading ------------------------------------------------------------------------------------------
 

@@ -180,6 +180,17 @@ class CounterCheck(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class StatisticsRefresh(Record):
+    """What ``Store.refresh_statistics`` did: the tables it analysed (none: every table was fresh enough) out
+    of the ``checked`` ones, and how long the check and the analyses took."""
+
+    backend: str
+    analysed: tuple[str, ...]
+    checked: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class EventFilter:
     """Filters for ``Store.events``. Dates are inclusive ISO prefixes (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``).
 
