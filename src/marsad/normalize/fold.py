@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
+from itertools import chain
 
 from marsad.model.document import Span
 
@@ -34,6 +35,11 @@ class CharMap:
     pairs: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
     irregular: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     fast: bool = field(init=False, repr=False, compare=False)
+    # What the fast path rewrites after the one-to-one replacements: stretches of spaces and deleted marks
+    # holding a mark or more than one space; what goes at the ends; and the expanding characters (to fall back).
+    junk: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    edge: frozenset[str] = field(init=False, repr=False, compare=False)
+    expanding: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         one: dict[str, str] = {chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}
@@ -49,6 +55,13 @@ class CharMap:
         object.__setattr__(self, "pairs", pairs)
         object.__setattr__(self, "irregular", re.compile("[" + "".join(map(re.escape, odd)) + "]") if odd else None)
         object.__setattr__(self, "fast", fast)
+        dele = "".join(map(re.escape, (k for k in odd if not self.table[k])))
+        exp = "".join(map(re.escape, (k for k in odd if self.table[k])))
+        # (one character class first lets the regex engine skip ahead: twice as fast as «[ m]{2,}|[m]»)
+        junk = f"[ {dele}](?:[ {dele}]+|(?<=[{dele}]))" if dele else "  +"
+        object.__setattr__(self, "junk", re.compile(junk))
+        object.__setattr__(self, "edge", frozenset(" ") | {k for k in odd if not self.table[k]})
+        object.__setattr__(self, "expanding", re.compile(f"[{exp}]") if exp else None)
 
     @classmethod
     def load(cls, name: str = "charmap.json") -> CharMap:
@@ -74,6 +87,9 @@ class Folded:
     original: str
     text: str
     offsets: tuple[int, ...]
+    # ``(folded start, original start, length)`` of each stretch of consecutive offsets, when ``fold`` knows
+    # them (it does): the inverse map is then built per stretch. ``None``: derived from ``offsets``.
+    runs: tuple[tuple[int, int, int], ...] | None = field(default=None, repr=False, compare=False)
 
     def to_original(self, start: int, end: int) -> Span:
         """Map a folded ``[start, end)`` to the original text."""
@@ -93,24 +109,28 @@ class Folded:
 
     @cached_property
     def inverse(self) -> list[int]:
-        """``to_folded`` for every original offset, built once per document (O(n)).
+        """``to_folded`` for every original offset, built once per document.
 
-        Folding keeps long runs of consecutive offsets; only deletions, expansions and collapsed spaces
-        break them. Each run maps back as one ``range`` and each deleted stretch as one repeated value, so
-        the Python-level work is per run, not per character."""
+        Folding keeps long stretches of consecutive offsets; only deletions, expansions and collapsed spaces
+        break them. Each stretch maps back as one ``range`` and each deleted stretch as one repeated value,
+        so the Python-level work is per stretch, not per character."""
         offs = self.offsets
         n = len(offs)
         inv: list[int] = []
-        if not n:
-            return [0] * (len(self.original) + 1)
-        breaks = [k for k, a, b in zip(range(1, n), offs, offs[1:], strict=False) if b - a != 1]
-        for j0, j1 in zip([0, *breaks], [*breaks, n], strict=True):
-            o0 = offs[j0]
-            if o0 > len(inv):  # deleted characters before the run map to the run's first folded index
+        for j0, o0, length in self.runs if self.runs is not None else _runs(offs):
+            if o0 > len(inv):  # deleted characters before the stretch map to its first folded index
                 inv.extend([j0] * (o0 - len(inv)))
-            inv.extend(range(j0 + len(inv) - o0, j1))  # (an expanded character's repeat is already mapped)
+            inv.extend(range(j0 + len(inv) - o0, j0 + length))  # (an expanded character's repeat is mapped)
         inv.extend([n] * (len(self.original) + 1 - len(inv)))
         return inv
+
+
+def _runs(offs: Sequence[int]) -> list[tuple[int, int, int]]:
+    n = len(offs)
+    if not n:
+        return []
+    breaks = [k for k, a, b in zip(range(1, n), offs, offs[1:], strict=False) if b - a != 1]
+    return [(j0, offs[j0], j1 - j0) for j0, j1 in zip([0, *breaks], [*breaks, n], strict=True)]
 
 
 def _is_mark(ch: str) -> bool:
@@ -130,44 +150,40 @@ def fold(text: str, charmap: CharMap | None = None) -> Folded:
     character; the two are tested equal.
     """
     cm = charmap or default_charmap()
-    if not cm.fast:
+    if not cm.fast or (cm.expanding is not None and cm.expanding.search(text) is not None):
         return fold_reference(text, cm)
     t = text
     for k, v in cm.pairs:
         if k in t:
             t = t.replace(k, v)
-    offs: Sequence[int] = range(len(t))
-    if cm.irregular is not None and cm.irregular.search(t) is not None:
-        parts: list[str] = []
-        kept: list[int] = []
-        pos = 0
-        for m in cm.irregular.finditer(t):
-            i = m.start()
-            rep = cm.table[t[i]]
-            parts.append(t[pos:i])
-            kept.extend(range(pos, i))
-            if rep:
-                parts.append(rep)
-                kept.extend([i] * len(rep))
-            pos = i + 1
-        parts.append(t[pos:])
-        kept.extend(range(pos, len(t)))
-        t, offs = "".join(parts), kept
-    if "  " in t:
-        parts, kept, pos = [], [], 0
-        for m in _SPACES.finditer(t):
-            a = m.start() + 1
-            parts.append(t[pos:a])
-            kept.extend(offs[pos:a])
-            pos = m.end()
-        parts.append(t[pos:])
-        kept.extend(offs[pos:])
-        t, offs = "".join(parts), kept
-    if t.startswith(" "):
-        t, offs = t[1:], offs[1:]
-    if t.endswith(" "):
-        t, offs = t[:-1], offs[:-1]
-    return Folded(original=text, text=t, offsets=tuple(offs))
+    # What is left to do: delete marks, collapse space runs (a run's one space stands at its first space's
+    # offset, none at the ends), all in one pass over the stretches that change; the rest is kept in runs.
+    parts: list[str] = []
+    runs: list[tuple[int, int, int]] = []
+    edge = cm.edge
+    start, end = 0, len(t)
+    while start < end and t[start] in edge:  # nothing at the ends: leading and trailing spaces and marks go
+        start += 1
+    while end > start and t[end - 1] in edge:
+        end -= 1
+    pos, out = start, 0
+    for m in cm.junk.finditer(t, start, end):
+        a, b = m.span()
+        parts.append(t[pos:a])
+        runs.append((out, pos, a - pos))
+        out += a - pos
+        sp = t.find(" ", a, b)
+        if sp >= 0:
+            parts.append(" ")
+            runs.append((out, sp, 1))
+            out += 1
+        pos = b
+    if pos == 0 and end == len(t):
+        return Folded(original=text, text=t, offsets=tuple(range(end)), runs=((0, 0, end),) if end else ())
+    parts.append(t[pos:end])
+    runs.append((out, pos, end - pos))
+    offsets = tuple(chain.from_iterable(range(o, o + n) for _, o, n in runs))
+    return Folded(original=text, text="".join(parts), offsets=offsets, runs=tuple(runs))
 
 
 def fold_reference(text: str, charmap: CharMap | None = None) -> Folded:
