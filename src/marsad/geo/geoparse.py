@@ -21,10 +21,10 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import accumulate, compress
 
 from marsad.geo.boundaries import region_point
 from marsad.geo.gazetteer import Gazetteer, Place
@@ -32,11 +32,11 @@ from marsad.geo.words import PlaceWords
 from marsad.model import PlaceMention, Span
 from marsad.normalize import Folded
 
-_GAP_TOKEN = re.compile(r"([^0-9a-z\u0621-\u064a]*)([0-9a-z\u0621-\u064a]+)")
 _NEWLINE = re.compile(r"[\n\r\u2028\u2029]+")
-_SEP = re.compile(r"[,;:/]")
-_QUOTE = re.compile(r"[\"'()\[\]]")
-_BRK = re.compile(r"[.!?\n]")
+_WORD_SPLIT = re.compile(r"([0-9a-z\u0621-\u064a]+)")  # split with the words kept: gap, word, gap, ..., gap
+_SEP_CHARS = frozenset(",;:/")
+_BRK_CHARS = frozenset(".!?\n")
+_QUOTE_CHARS = frozenset("\"'()[]")
 _TIME_BEFORE = re.compile(r"\d{1,2}:\d{2}\s*(?:[-|]\s*)?$")
 _DIR_EN = {"east": "Eastern", "west": "Western", "north": "Northern", "south": "Southern", "centre": "Central"}
 _COMPASS = {"east": "East", "west": "West", "north": "North", "south": "South", "centre": "Central"}
@@ -52,16 +52,22 @@ _PRECISION = {"governorate": 3, "country": 3, "region": 3, "river": 3, "road": 3
 _COUNTRYSIDE_GOV = {"Damascus": "Rif Dimashq"}
 
 
-class Tok(NamedTuple):
-    """A word token of the folded text (a named tuple: tokens are made for every word, so they are cheap)."""
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The word tokens of a folded text as parallel lists: token ``k`` is ``text[k]`` at folded
+    ``[start[k], end[k])``, with flags for what stands between token ``k - 1`` and token ``k``. (Lists rather
+    than one record per token: every word of every article is tokenized, and only a few are looked at.)"""
 
-    start: int  # folded offsets
-    end: int
-    text: str
-    sep: bool  # a comma, semicolon, colon or slash stands between the previous token and this one
-    brk: bool  # a sentence break stands between the previous token and this one
-    quote: bool = False  # a quote or bracket stands between the previous token and this one
-    conj: bool = False  # a detached «و» stands before this token: «و"الحمام"»
+    text: list[str]
+    start: list[int]
+    end: list[int]
+    sep: list[bool]  # a comma, semicolon, colon or slash
+    brk: list[bool]  # a sentence break
+    quote: list[bool]  # a quote or bracket
+    conj: list[bool]  # a detached «و»: «و"الحمام"»
+
+    def __len__(self) -> int:
+        return len(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,39 +89,48 @@ class Hit:
     closed: bool = False  # a dual («مدينتي A وB») names exactly two places: no list runs on from it
 
 
-_new_tok = tuple.__new__  # builds a Tok without the Python-level NamedTuple constructor (tokenizing is hot)
+def tokenize(folded: Folded) -> Tokens:
+    """Word tokens with the punctuation between them recorded as flags; a detached «و» becomes ``conj``.
 
-
-def tokenize(folded: Folded) -> list[Tok]:
-    """Word tokens with the punctuation between them recorded as flags; a detached «و» becomes ``conj``."""
-    out: list[Tok] = []
-    conj = sep = brk = quote = False
-    # folding turns line breaks into spaces: find where the original broke lines
-    lines = [folded.to_folded(m.start()) for m in _NEWLINE.finditer(folded.original)]
-    nlines = len(lines)
-    li = 0
-    prev_end = 0
-    append = out.append
+    One C-level split gives gap, word, gap, word, ..., gap; offsets are running sums of the part lengths, and
+    only gaps other than a single space (a few per sentence) are inspected.
+    """
     text = folded.text
-    for m in _GAP_TOKEN.finditer(text):
-        gs, start, pos = m.start(), m.start(2), m.end()
-        if start - gs > 1 or (start > gs and text[gs] != " "):
-            gap = text[gs:start]
-            sep = sep or _SEP.search(gap) is not None
-            brk = brk or _BRK.search(gap) is not None
-            quote = quote or _QUOTE.search(gap) is not None
-        if li < nlines and lines[li] < start:
-            while li < nlines and lines[li] < start:
-                brk = brk or lines[li] >= prev_end
-                li += 1
-        prev_end = pos
-        word = text[start:pos]
-        if word == "و":
-            conj = True
-            continue
-        append(_new_tok(Tok, (start, pos, word, sep, brk, quote, conj)))
-        conj = sep = brk = quote = False
-    return out
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    n = len(words)
+    bounds = list(accumulate(map(len, parts)))
+    start, end = bounds[0:-1:2], bounds[1::2]
+    sep, brk, quote = [False] * n, [False] * n, [False] * n
+    gaps = parts[0:-1:2]  # gaps[k] stands before words[k]
+    for k in compress(range(n), map(" ".__ne__, gaps)):
+        g = gaps[k]
+        if not _SEP_CHARS.isdisjoint(g):
+            sep[k] = True
+        if not _BRK_CHARS.isdisjoint(g):
+            brk[k] = True
+        if not _QUOTE_CHARS.isdisjoint(g):
+            quote[k] = True
+    # folding turns line breaks into spaces: find where the original broke lines. A break counts for the first
+    # token after it when it lies between that token and the one before.
+    for m in _NEWLINE.finditer(folded.original):
+        pos = folded.to_folded(m.start())
+        k = bisect.bisect_right(start, pos)
+        if k < n and pos >= (end[k - 1] if k else 0):
+            brk[k] = True
+    conj = [False] * n
+    if "و" in words:  # drop detached «و» tokens; their flags pass to the next token
+        for k, word in enumerate(words):
+            if word == "و" and k + 1 < n:
+                conj[k + 1] = True
+                sep[k + 1] = sep[k + 1] or sep[k]
+                brk[k + 1] = brk[k + 1] or brk[k]
+                quote[k + 1] = quote[k + 1] or quote[k]
+        keep = list(map("و".__ne__, words))
+        return Tokens(list(compress(words, keep)), list(compress(start, keep)), list(compress(end, keep)),
+                      list(compress(sep, keep)), list(compress(brk, keep)), list(compress(quote, keep)),
+                      list(compress(conj, keep)))
+    return Tokens(words, start, end, sep, brk, quote, conj)
 
 
 @lru_cache(maxsize=65536)
@@ -140,6 +155,8 @@ class Geoparser:
     gazetteer: Gazetteer
     words: PlaceWords
     triggers: frozenset[str] = field(default=frozenset(), repr=False)
+    # every token one of whose ``stems`` is a trigger: the only tokens a mention can start at
+    openers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.triggers:
@@ -149,69 +166,71 @@ class Geoparser:
                 trig.update(table)
             trig.update(("الحدود", "حدود"))
             object.__setattr__(self, "triggers", frozenset(trig))
+        if not self.openers:
+            object.__setattr__(self, "openers", frozenset(_openers(self.triggers)))
 
     # ------------------------------------------------------------------ matching
 
-    def match(self, toks: Sequence[Tok], i: int, forms: Sequence[str] | None = None) -> tuple[int, tuple[str, ...]]:
+    def match(self, toks: Tokens, i: int, forms: Sequence[str] | None = None) -> tuple[int, tuple[str, ...]]:
         """Longest gazetteer name starting at token ``i`` (first token in any of ``forms``): (end, ids)."""
         best_j, best_ids = -1, tuple[str, ...]()
         n = len(toks)
-        for form in forms if forms is not None else stems(toks[i].text):
+        for form in forms if forms is not None else stems(toks.text[i]):
             for cand, ids in self.gazetteer.index.get(form, ()):
                 size = len(cand)
                 if i + size <= best_j or i + size > n:
                     continue
-                if all(toks[i + k].text == cand[k] and not toks[i + k].sep and not toks[i + k].brk
-                       and not toks[i + k].conj for k in range(1, size)):
+                if all(toks.text[i + k] == cand[k] and not toks.sep[i + k] and not toks.brk[i + k]
+                       and not toks.conj[i + k] for k in range(1, size)):
                     best_j, best_ids = i + size, ids
                     break
         return best_j, best_ids
 
-    def _dirs(self, toks: Sequence[Tok], k: int, table: dict[str, str], limit: int = 2,
+    def _dirs(self, toks: Tokens, k: int, table: dict[str, str], limit: int = 2,
               *, first: str | None = None) -> tuple[int, list[str]]:
         dirs: list[str] = []
         if first is not None and k < len(toks):
             dirs.append(table[first])
             k += 1
-        while k < len(toks) and len(dirs) < limit and toks[k].text in table and not toks[k].sep and not toks[k].brk:
-            dirs.append(table[toks[k].text])
+        while k < len(toks) and len(dirs) < limit and toks.text[k] in table and not toks.sep[k] and not toks.brk[k]:
+            dirs.append(table[toks.text[k]])
             k += 1
         return k, dirs
 
-    def _relational(self, toks: Sequence[Tok], i: int) -> list[Hit]:
+    def _relational(self, toks: Tokens, i: int) -> list[Hit]:
         w, n = self.words, len(toks)
-        forms = stems(toks[i].text)
+        forms = stems(toks.text[i])
         for s in forms:
             if s == "ريف" and i + 1 < n:
-                j, ids = self.match(toks, i + 1, [toks[i + 1].text])
+                j, ids = self.match(toks, i + 1, [toks.text[i + 1]])
                 if j > 0 and self._settlement(ids):
                     k, dirs = self._dirs(toks, j, w.dir_adj)
                     return [Hit(i, k, ids, "region", "relational", _rel("countryside", dirs), explicit=True)]
             if s == "الريف" and i + 1 < n:
                 k, dirs = self._dirs(toks, i + 1, w.dir_adj)
-                if dirs and k < n and toks[k].text.startswith("ل") and len(toks[k].text) > 2:
-                    rest = toks[k].text[1:]
+                if dirs and k < n and toks.text[k].startswith("ل") and len(toks.text[k]) > 2:
+                    rest = toks.text[k][1:]
                     if rest in w.types and k + 1 < n:
-                        j, ids = self.match(toks, k + 1, [toks[k + 1].text])
+                        j, ids = self.match(toks, k + 1, [toks.text[k + 1]])
                     else:
                         j, ids = self.match(toks, k, [rest, "ال" + rest[1:]] if rest.startswith("ل") else [rest])
                     if j > 0 and self._settlement(ids):
                         return [Hit(i, j, ids, "region", "relational", _rel("countryside", dirs), explicit=True)]
             if s in w.dir_noun and i + 1 < n:
                 k, dirs = self._dirs(toks, i, w.dir_noun, first=s)
-                if k < n and not toks[k].sep and not toks[k].brk:
-                    if toks[k].text in w.country_ref:
-                        cc = w.country_ref[toks[k].text]
+                if k < n and not toks.sep[k] and not toks.brk[k]:
+                    if toks.text[k] in w.country_ref:
+                        cc = w.country_ref[toks.text[k]]
                         return [Hit(i, k + 1, (f"cc:{cc}",), "region", "relational", _rel("part", dirs))]
-                    j, ids = self.match(toks, k, [toks[k].text])
+                    j, ids = self.match(toks, k, [toks.text[k]])
                     if j > 0 and (self._settlement(ids) or self._is_country(ids)):
                         rel = "part" if self._is_country(ids) else "countryside"
                         return [Hit(i, j, ids, "region", "relational", _rel(rel, dirs))]
             if s in w.dir_region and i + 1 < n:
                 k, dirs = self._dirs(toks, i, w.dir_region, 1, first=s)
                 k, more = self._dirs(toks, k, w.dir_adj, 1)
-                if k < n and w.nisba.get(toks[k].text) and not toks[k].sep:
-                    cc = w.nisba[toks[k].text]
+                if k < n and w.nisba.get(toks.text[k]) and not toks.sep[k]:
+                    cc = w.nisba[toks.text[k]]
                     return [Hit(i, k + 1, (f"cc:{cc}",), "region", "relational", _rel("part", dirs + more))]
             if s in ("الحدود", "حدود") and i + 1 < n:
                 k, ccs = self._dirs(toks, i + 1, w.nisba, 3)
@@ -223,24 +242,24 @@ class Geoparser:
                 return self._dual(toks, i, w.dual[s])
         return []
 
-    def _dual(self, toks: Sequence[Tok], i: int, kind: str) -> list[Hit]:
+    def _dual(self, toks: Tokens, i: int, kind: str) -> list[Hit]:
         """«محافظتي الرقة ودير الزور», «بلدتي "رطلة" و"الحمام"», «ريفي حلب وإدلب»: one hit per name."""
         n = len(toks)
-        if toks[i + 1].sep or toks[i + 1].brk:
+        if toks.sep[i + 1] or toks.brk[i + 1]:
             return []
         rel = "countryside" if kind == "countryside" else None
         hkind = "region" if rel else kind
         how = "relational" if rel else "typed"
         explicit = kind == "governorate" or bool(rel)
-        j, ids = self.match(toks, i + 1, [toks[i + 1].text])
+        j, ids = self.match(toks, i + 1, [toks.text[i + 1]])
         if j < 0 and not rel:
             j, ids = self.unknown_name(toks, i + 1, in_list=True, typed=True), ()
         if j < 0:
             return []
         first = Hit(i, j, ids, hkind, how, rel, explicit=explicit)
-        if j >= n or not _item_start(toks[j]) or toks[j].sep:
+        if j >= n or not _item_start(toks, j) or toks.sep[j]:
             return [first]
-        forms = [toks[j].text] if toks[j].conj else [toks[j].text[1:]]
+        forms = [toks.text[j]] if toks.conj[j] else [toks.text[j][1:]]
         j2, ids2 = self.match(toks, j, forms)
         if j2 < 0 and not rel:
             j2, ids2 = self.unknown_name(toks, j, in_list=True, typed=True), ()
@@ -254,14 +273,14 @@ class Geoparser:
             return [replace(first, relation=relation), replace(second, j=k, relation=relation)]
         return [first, second]
 
-    def _typed(self, toks: Sequence[Tok], i: int) -> list[Hit]:
+    def _typed(self, toks: Tokens, i: int) -> list[Hit]:
         w, n = self.words, len(toks)
-        if i + 1 >= n or toks[i + 1].sep or toks[i + 1].brk or toks[i + 1].conj:
+        if i + 1 >= n or toks.sep[i + 1] or toks.brk[i + 1] or toks.conj[i + 1]:
             return []
-        for s in stems(toks[i].text):
+        for s in stems(toks.text[i]):
             if s in w.types:
                 kind = w.types[s]
-                j, ids = self.match(toks, i + 1, [toks[i + 1].text])
+                j, ids = self.match(toks, i + 1, [toks.text[i + 1]])
                 if j > 0:
                     j, _ = self._dirs(toks, j, {a: a for a in w.site_adj}, 2)
                     return [Hit(i, j, ids, kind, "typed", explicit=kind == "governorate")]
@@ -269,14 +288,14 @@ class Geoparser:
                 return [Hit(i, end, (), kind, "typed")] if end > 0 else []
             if s in w.plural:
                 kind = w.plural[s]
-                j, ids = self.match(toks, i + 1, [toks[i + 1].text])
+                j, ids = self.match(toks, i + 1, [toks.text[i + 1]])
                 if j > 0:
                     return [Hit(i + 1, j, ids, kind, "typed")]
                 end = self.unknown_name(toks, i + 1, in_list=True)
                 return [Hit(i + 1, end, (), kind, "typed")] if end > 0 else []
         return []
 
-    def unknown_name(self, toks: Sequence[Tok], k: int, *, strict: bool = False, in_list: bool = False,
+    def unknown_name(self, toks: Tokens, k: int, *, strict: bool = False, in_list: bool = False,
                      starts: dict[int, int] | None = None, typed: bool = False) -> int:
         """End of an unknown toponym starting at ``k`` (one or two tokens), or -1.
 
@@ -286,7 +305,7 @@ class Geoparser:
         n = len(toks)
         if k >= n:
             return -1
-        first = toks[k].text
+        first = toks.text[k]
         if in_list:
             if first.startswith("و") and len(first) > 3:
                 first = first[1:]
@@ -294,10 +313,10 @@ class Geoparser:
                 first = first[1:]
         if not self._name_token(first, typed=typed):
             return -1
-        second_ok = (k + 1 < n and not toks[k + 1].sep and not toks[k + 1].brk and not toks[k + 1].conj
-                     and not toks[k + 1].quote and not toks[k + 1].text.startswith("و")
-                     and (self._name_token(toks[k + 1].text)
-                          or (in_list and toks[k + 1].text in self.words.dir_adj)))
+        second_ok = (k + 1 < n and not toks.sep[k + 1] and not toks.brk[k + 1] and not toks.conj[k + 1]
+                     and not toks.quote[k + 1] and not toks.text[k + 1].startswith("و")
+                     and (self._name_token(toks.text[k + 1])
+                          or (in_list and toks.text[k + 1] in self.words.dir_adj)))
         if in_list:
             if self._boundary(toks, k + 1, starts or {}):
                 return k + 1
@@ -305,7 +324,7 @@ class Geoparser:
                 return k + 2
             return -1
         end = k + 1
-        if second_ok and toks[end].text.startswith("ال") and not toks[end].text.endswith(("يه", "ي")):
+        if second_ok and toks.text[end].startswith("ال") and not toks.text[end].endswith(("يه", "ي")):
             end += 1
         if strict and not first.startswith("ال") and end == k + 1:
             return -1
@@ -326,21 +345,21 @@ class Geoparser:
 
     # ------------------------------------------------------------------ scanning
 
-    def find(self, folded: Folded, *, exclude: Sequence[tuple[int, int]] = ()) -> tuple[list[Tok], list[Hit]]:
+    def find(self, folded: Folded, *, exclude: Sequence[tuple[int, int]] = ()) -> tuple[Tokens, list[Hit]]:
         """Candidate hits over the folded text, outside the ``exclude`` folded ranges."""
         toks = tokenize(folded)
         n = len(toks)
         blocked = [False] * n
         if exclude:
-            starts = [t.start for t in toks]
+            starts = toks.start
             for s, e in exclude:
                 k = max(bisect.bisect_right(starts, s) - 1, 0)
-                while k < n and toks[k].start < e:
-                    if toks[k].end > s:
+                while k < n and toks.start[k] < e:
+                    if toks.end[k] > s:
                         blocked[k] = True
                     k += 1
-        trig = self.triggers
-        cands = [k for k, t in enumerate(toks) if not trig.isdisjoint(stems(t.text)) and not blocked[k]]
+        present = self.openers.intersection(toks.text)  # one C-level pass: most texts hold a few dozen
+        cands = [k for k in compress(range(n), map(present.__contains__, toks.text)) if not blocked[k]]
         hits: list[Hit] = []
         i = 0
         for i in cands:
@@ -349,7 +368,7 @@ class Geoparser:
             options: list[list[Hit]] = []
             j, ids = self.match(toks, i)
             if j > 0:
-                amb = j == i + 1 and any(f in self.words.ambiguous for f in stems(toks[i].text))
+                amb = j == i + 1 and any(f in self.words.ambiguous for f in stems(toks.text[i]))
                 options.append([Hit(i, j, ids, ambiguous=amb)])
             for found in (self._typed(toks, i), self._relational(toks, i)):
                 if found:
@@ -365,29 +384,29 @@ class Geoparser:
         hits = [h for h in hits if not h.ambiguous]
         return toks, hits
 
-    def _excluded(self, folded: Folded, toks: Sequence[Tok], h: Hit) -> bool:
+    def _excluded(self, folded: Folded, toks: Tokens, h: Hit) -> bool:
         w = self.words
         if h.how != "name":
             return False
-        prev = toks[h.i - 1].text if h.i > 0 and not toks[h.i].brk else ""
-        nxt = toks[h.j].text if h.j < len(toks) and not toks[h.j].brk else ""
+        prev = toks.text[h.i - 1] if h.i > 0 and not toks.brk[h.i] else ""
+        nxt = toks.text[h.j] if h.j < len(toks) and not toks.brk[h.j] else ""
         places = [self.gazetteer.by_id[x] for x in h.ids]
-        if prev in w.tz_before or _TIME_BEFORE.search(folded.text[max(0, toks[h.i].start - 12):toks[h.i].start]):
+        if prev in w.tz_before or _TIME_BEFORE.search(folded.text[max(0, toks.start[h.i] - 12):toks.start[h.i]]):
             return True
         if prev in w.person_before and h.j == h.i + 1:
             return True
         if any(p.kind == "country" for p in places) and (prev == "غير" or nxt in ("وغير", "غير")):
             return True
         if any(p.kind in ("city", "country") for p in places):
-            prev2 = toks[h.i - 2].text if h.i > 1 else ""
+            prev2 = toks.text[h.i - 2] if h.i > 1 else ""
             if prev in w.metonymy_before or nxt in w.metonymy_after:
                 return True
-            if toks[h.i].text in self.gazetteer.index and (
+            if toks.text[h.i] in self.gazetteer.index and (
                     prev in w.metonymy_after or (prev2 in w.metonymy_after and prev in {"عنها", "عنه", "عن"})):
                 return True
         return False
 
-    def _lists(self, toks: Sequence[Tok], hits: list[Hit], blocked: list[bool]) -> list[Hit]:
+    def _lists(self, toks: Tokens, hits: list[Hit], blocked: list[bool]) -> list[Hit]:
         """Unknown items listed beside known places (or after a type word) become places.
 
         A chain «A، B وC» is read right and left of each known place. Its unknown items are kept when the
@@ -408,7 +427,7 @@ class Geoparser:
                 continue
             items: list[tuple[int, int, int]] = [(h.i, h.j, idx)]  # (i, j, hit index or -1)
             k = h.j
-            while k < n and _item_start(toks[k]):
+            while k < n and _item_start(toks, k):
                 if k in starts:
                     other = starts[k]
                     if not self._listable(hits[other]):
@@ -424,7 +443,7 @@ class Geoparser:
                 items.append((k, end, -1))
                 k = end
             k = h.i
-            while k > 0 and _item_start(toks[k]):
+            while k > 0 and _item_start(toks, k):
                 found = False
                 for size in (1, 2):
                     st = k - size
@@ -444,7 +463,7 @@ class Geoparser:
             unknown = [(a, b) for a, b, x in items if x < 0]
             if not unknown:
                 continue
-            punctuated = any(toks[a].sep or toks[a].quote for a, _, _ in items[1:])
+            punctuated = any(toks.sep[a] or toks.quote[a] for a, _, _ in items[1:])
             typed = any(hits[x].how == "typed" for x in known)
             if not (typed or len(known) >= 2 or punctuated or len(items) >= 3):
                 continue
@@ -459,12 +478,12 @@ class Geoparser:
             hits = [replace(h, sibling=pos[id(hits[h.sibling])]) if h.how == "list" else h for h in merged]
         return [replace(h, ambiguous=False) if h.ambiguous and self._supported(h, hits) else h for h in hits]
 
-    def _left_edge(self, toks: Sequence[Tok], st: int) -> bool:
+    def _left_edge(self, toks: Tokens, st: int) -> bool:
         """Token ``st`` can open a list item: after punctuation, a type word, a preposition, or with «و»/«ب»."""
-        t = toks[st]
-        if st == 0 or t.sep or t.brk or t.quote or t.conj or t.text.startswith(("و", "بال")):
+        if (st == 0 or toks.sep[st] or toks.brk[st] or toks.quote[st] or toks.conj[st]
+                or toks.text[st].startswith(("و", "بال"))):
             return True
-        prev = toks[st - 1].text
+        prev = toks.text[st - 1]
         w = self.words
         return prev in w.stop or prev in w.plural or prev in w.types or prev in w.dual
 
@@ -489,17 +508,17 @@ class Geoparser:
             return h.how == "typed"
         return all(p.country == "SY" and p.kind in _LISTABLE for p in places)
 
-    def _boundary(self, toks: Sequence[Tok], k: int, starts: dict[int, int]) -> bool:
+    def _boundary(self, toks: Tokens, k: int, starts: dict[int, int]) -> bool:
         if k >= len(toks):
             return True
-        t = toks[k]
-        if t.sep or t.brk or t.quote or t.conj or k in starts or t.text.startswith("و"):
+        text = toks.text[k]
+        if toks.sep[k] or toks.brk[k] or toks.quote[k] or toks.conj[k] or k in starts or text.startswith("و"):
             return True
-        return t.text in self.words.after or any(f in self.words.dir_noun for f in stems(t.text))
+        return text in self.words.after or any(f in self.words.dir_noun for f in stems(text))
 
     # ------------------------------------------------------------------ resolution
 
-    def resolve(self, folded: Folded, toks: Sequence[Tok], hits: Sequence[Hit]) -> list[PlaceMention]:
+    def resolve(self, folded: Folded, toks: Tokens, hits: Sequence[Hit]) -> list[PlaceMention]:
         gaz = self.gazetteer
         weights: Counter[str] = Counter()
         for h in hits:
@@ -512,7 +531,7 @@ class Geoparser:
         self._strays(hits, chosen)
         out: list[PlaceMention] = []
         for idx, h in enumerate(hits):
-            span = folded.to_original(toks[h.i].start, toks[h.j - 1].end)
+            span = folded.to_original(toks.start[h.i], toks.end[h.j - 1])
             surface = span.text(folded.original)
             for opening, closing in _BRACKETS:  # «الطريق الدولي (M4)»: close a bracket opened inside the name
                 after = folded.original[span.end:span.end + 1]
@@ -683,6 +702,19 @@ class Geoparser:
         return self.resolve(folded, toks, hits)
 
 
+def _openers(triggers: frozenset[str]) -> Iterable[str]:
+    """The tokens whose ``stems`` include a trigger. ``stems`` strips at most «و»/«ف», then «ب»/«ل»/«ك» or
+    «لل» → «ال», so every such token is a trigger with those clitics put back; each candidate is checked."""
+    for x in triggers:
+        bases = [x, *(c + x for c in "بلك")]
+        if x.startswith("ال"):
+            bases.append("لل" + x[2:])
+        for b in bases:
+            for tok in (b, "و" + b, "ف" + b):
+                if not triggers.isdisjoint(stems(tok)):
+                    yield tok
+
+
 def _rel(base: str, dirs: Sequence[str]) -> str:
     return f"{base}:{'-'.join(dirs)}" if dirs else base
 
@@ -696,8 +728,10 @@ def _compass(direction: str) -> str:
     return "".join(_COMPASS.get(p, p.title()) if k == 0 else _COMPASS.get(p, p).lower() for k, p in enumerate(parts))
 
 
-def _item_start(t: Tok) -> bool:
-    return not t.brk and (t.sep or t.conj or t.quote or (t.text.startswith("و") and len(t.text) > 2))
+def _item_start(toks: Tokens, k: int) -> bool:
+    text = toks.text[k]
+    return not toks.brk[k] and (toks.sep[k] or toks.conj[k] or toks.quote[k]
+                                or (text.startswith("و") and len(text) > 2))
 
 
 def _name_like(tok: str) -> bool:
