@@ -61,6 +61,14 @@ class Place:
         return self.kind not in {"governorate", "city", "town", "village", "country", "district", "subdistrict"}
 
 
+@dataclass(frozen=True, slots=True)
+class NameNode:
+    """A node of the name trie: the ids of the places whose name ends here, and the tokens that continue it."""
+
+    ids: tuple[str, ...]
+    next: dict[str, NameNode]
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """An immutable, picklable gazetteer with a token index for matching."""
@@ -70,6 +78,12 @@ class Gazetteer:
     # folded first token → ((folded token tuple, place ids), ...), longest first
     index: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(repr=False)
     max_tokens: int = 1
+    # the same names as a token trie (first token → node), for longest-match walks; derived from ``index``
+    trie: dict[str, NameNode] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.trie:
+            object.__setattr__(self, "trie", _trie(self.index))
 
     @classmethod
     def from_places(cls, places: Iterable[Place]) -> Gazetteer:
@@ -156,6 +170,21 @@ class Gazetteer:
                 seen.add(p.place_id)
                 out.append(p)
         return tuple(out[:limit])
+
+
+def _trie(index: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]) -> dict[str, NameNode]:
+    ends = {toks: ids for entries in index.values() for toks, ids in entries}
+    children: dict[tuple[str, ...], list[str]] = {}
+    for toks in ends:
+        for k in range(1, len(toks)):
+            nxt = children.setdefault(toks[:k], [])
+            if toks[k] not in nxt:
+                nxt.append(toks[k])
+
+    def node(path: tuple[str, ...]) -> NameNode:
+        return NameNode(ends.get(path, ()), {t: node((*path, t)) for t in children.get(path, ())})
+
+    return {first: node((first,)) for first in index}
 
 
 def _num(cell: str) -> float | None:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, compress
+from typing import NamedTuple
 
 from marsad.geo.boundaries import region_point
 from marsad.geo.gazetteer import Gazetteer, Place
@@ -48,6 +49,7 @@ _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
 _POPULATED = frozenset({"city", "town", "village"})
 _SETTLEMENT = frozenset({"city", "town", "village", "governorate", "neighbourhood"})
 _PRECISION = {"governorate": 3, "country": 3, "region": 3, "river": 3, "road": 3, "mountain": 2}
+_NAME, _TYPED, _RELATIONAL, _AMBIGUOUS = 1, 2, 4, 8  # roles of an opening token (``Geoparser.openers``)
 # the countryside of Damascus is its own governorate
 _COUNTRYSIDE_GOV = {"Damascus": "Rif Dimashq"}
 
@@ -70,9 +72,9 @@ class Tokens:
         return len(self.text)
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A candidate mention over tokens ``[i, j)`` before resolution."""
+class Hit(NamedTuple):
+    """A candidate mention over tokens ``[i, j)`` before resolution (a named tuple: cheaper to build than a
+    frozen dataclass, and a text has dozens)."""
 
     i: int
     j: int
@@ -154,36 +156,41 @@ class Geoparser:
 
     gazetteer: Gazetteer
     words: PlaceWords
-    triggers: frozenset[str] = field(default=frozenset(), repr=False)
-    # every token one of whose ``stems`` is a trigger: the only tokens a mention can start at
-    openers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    # token (clitics included) → what a mention starting at it can be: _NAME | _TYPED | _RELATIONAL, plus
+    # _AMBIGUOUS when one of its stems is an ambiguous common word. Worked out once for every form, so a token
+    # costs one dict look-up, and only tokens found here are looked at further.
+    openers: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.triggers:
-            w = self.words
-            trig = set(self.gazetteer.index)
-            for table in (w.types, w.plural, w.dual, w.dir_noun, w.dir_region, w.countryside):
-                trig.update(table)
-            trig.update(("الحدود", "حدود"))
-            object.__setattr__(self, "triggers", frozenset(trig))
         if not self.openers:
-            object.__setattr__(self, "openers", frozenset(_openers(self.triggers)))
+            object.__setattr__(self, "openers", _openers(self.gazetteer, self.words))
 
     # ------------------------------------------------------------------ matching
 
     def match(self, toks: Tokens, i: int, forms: Sequence[str] | None = None) -> tuple[int, tuple[str, ...]]:
-        """Longest gazetteer name starting at token ``i`` (first token in any of ``forms``): (end, ids)."""
+        """Longest gazetteer name starting at token ``i`` (first token in any of ``forms``): (end, ids).
+
+        Each form walks the name trie while the next token continues a name without punctuation between;
+        a later form wins only with a longer name."""
         best_j, best_ids = -1, tuple[str, ...]()
-        n = len(toks)
-        for form in forms if forms is not None else stems(toks.text[i]):
-            for cand, ids in self.gazetteer.index.get(form, ()):
-                size = len(cand)
-                if i + size <= best_j or i + size > n:
-                    continue
-                if all(toks.text[i + k] == cand[k] and not toks.sep[i + k] and not toks.brk[i + k]
-                       and not toks.conj[i + k] for k in range(1, size)):
-                    best_j, best_ids = i + size, ids
+        text, sep, brk, conj = toks.text, toks.sep, toks.brk, toks.conj
+        n = len(text)
+        trie = self.gazetteer.trie
+        for form in forms if forms is not None else stems(text[i]):
+            node = trie.get(form)
+            if node is None:
+                continue
+            k = i + 1
+            j, ids = (k, node.ids) if node.ids else (-1, best_ids)
+            while node.next and k < n and not (sep[k] or brk[k] or conj[k]):
+                nxt = node.next.get(text[k])
+                if nxt is None:
                     break
+                node, k = nxt, k + 1
+                if node.ids:
+                    j, ids = k, node.ids
+            if j > best_j:
+                best_j, best_ids = j, ids
         return best_j, best_ids
 
     def _dirs(self, toks: Tokens, k: int, table: dict[str, str], limit: int = 2,
@@ -266,11 +273,11 @@ class Geoparser:
         if j2 < 0:
             return [first]
         second = Hit(j, j2, ids2, hkind, how, rel, explicit=explicit, closed=True)
-        first = replace(first, closed=True)
+        first = first._replace(closed=True)
         if rel:
             k, dirs = self._dirs(toks, j2, self.words.dir_adj)
             relation = _rel("countryside", dirs)
-            return [replace(first, relation=relation), replace(second, j=k, relation=relation)]
+            return [first._replace(relation=relation), second._replace(j=k, relation=relation)]
         return [first, second]
 
     def _typed(self, toks: Tokens, i: int) -> list[Hit]:
@@ -358,26 +365,29 @@ class Geoparser:
                     if toks.end[k] > s:
                         blocked[k] = True
                     k += 1
-        present = self.openers.intersection(toks.text)  # one C-level pass: most texts hold a few dozen
-        cands = [k for k in compress(range(n), map(present.__contains__, toks.text)) if not blocked[k]]
+        openers, text = self.openers, toks.text
         hits: list[Hit] = []
-        i = 0
-        for i in cands:
-            if hits and i < hits[-1].j:
+        for i in compress(range(n), map(openers.__contains__, text)):
+            if blocked[i] or (hits and i < hits[-1].j):
                 continue
+            role = openers[text[i]]
             options: list[list[Hit]] = []
-            j, ids = self.match(toks, i)
-            if j > 0:
-                amb = j == i + 1 and any(f in self.words.ambiguous for f in stems(toks.text[i]))
-                options.append([Hit(i, j, ids, ambiguous=amb)])
-            for found in (self._typed(toks, i), self._relational(toks, i)):
-                if found:
-                    options.append(found)
-            if exclude:
-                options = [o for o in options if not any(blocked[k] for h in o for k in range(h.i, h.j))]
+            if role & _NAME:
+                j, ids = self.match(toks, i)
+                if j > 0:
+                    options.append([Hit(i, j, ids, ambiguous=j == i + 1 and bool(role & _AMBIGUOUS))])
+            if role & _TYPED and (found := self._typed(toks, i)):
+                options.append(found)
+            if role & _RELATIONAL and (found := self._relational(toks, i)):
+                options.append(found)
+            if exclude and options and True in blocked[i:max(h.j for o in options for h in o)]:
+                options = [o for o in options if not any(True in blocked[h.i:h.j] for h in o)]
             if not options:
                 continue
-            best = max(options, key=lambda o: (o[-1].j, -options.index(o)))
+            best = options[0]  # the option reaching furthest, the first of equals
+            for o in options[1:]:
+                if o[-1].j > best[-1].j:
+                    best = o
             hits.extend(best)
         hits = [h for h in hits if not self._excluded(folded, toks, h)]
         hits = self._lists(toks, hits, blocked)
@@ -475,8 +485,8 @@ class Geoparser:
         if extra:
             merged = sorted([*hits, *extra], key=lambda h: h.i)
             pos = {id(h): m for m, h in enumerate(merged)}
-            hits = [replace(h, sibling=pos[id(hits[h.sibling])]) if h.how == "list" else h for h in merged]
-        return [replace(h, ambiguous=False) if h.ambiguous and self._supported(h, hits) else h for h in hits]
+            hits = [h._replace(sibling=pos[id(hits[h.sibling])]) if h.how == "list" else h for h in merged]
+        return [h._replace(ambiguous=False) if h.ambiguous and self._supported(h, hits) else h for h in hits]
 
     def _left_edge(self, toks: Tokens, st: int) -> bool:
         """Token ``st`` can open a list item: after punctuation, a type word, a preposition, or with «و»/«ب»."""
@@ -702,16 +712,30 @@ class Geoparser:
         return self.resolve(folded, toks, hits)
 
 
-def _openers(triggers: frozenset[str]) -> Iterable[str]:
-    """The tokens whose ``stems`` include a trigger. ``stems`` strips at most «و»/«ف», then «ب»/«ل»/«ك» or
-    «لل» → «ال», so every such token is a trigger with those clitics put back; each candidate is checked."""
-    for x in triggers:
+def _openers(gazetteer: Gazetteer, words: PlaceWords) -> dict[str, int]:
+    roles = ((_NAME, frozenset(gazetteer.index)), (_TYPED, frozenset((*words.types, *words.plural))),
+             (_RELATIONAL, frozenset(("ريف", "الريف", "الحدود", "حدود", *words.dir_noun, *words.dir_region,
+                                      *words.dual))))
+    out: dict[str, int] = {}
+    for bit, heads in roles:
+        for tok in _with_clitics(heads):
+            out[tok] = out.get(tok, 0) | bit
+    for tok, role in out.items():
+        if not words.ambiguous.isdisjoint(stems(tok)):
+            out[tok] = role | _AMBIGUOUS
+    return out
+
+
+def _with_clitics(heads: frozenset[str]) -> Iterable[str]:
+    """The tokens whose ``stems`` include one of ``heads``. ``stems`` strips at most «و»/«ف», then «ب»/«ل»/«ك»
+    or «لل» → «ال», so every such token is a head with those clitics put back; each candidate is checked."""
+    for x in heads:
         bases = [x, *(c + x for c in "بلك")]
         if x.startswith("ال"):
             bases.append("لل" + x[2:])
         for b in bases:
             for tok in (b, "و" + b, "ف" + b):
-                if not triggers.isdisjoint(stems(tok)):
+                if not heads.isdisjoint(stems(tok)):
                     yield tok
 
 
