@@ -22,13 +22,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
 from typing import NamedTuple
 
 from marsad.geo.boundaries import region_point
-from marsad.geo.gazetteer import Gazetteer, Place
+from marsad.geo.gazetteer import Gazetteer, NameNode, Place
 from marsad.geo.words import PlaceWords
 from marsad.model import PlaceMention, Span
 from marsad.normalize import Folded
@@ -45,6 +45,7 @@ _COUNTRY_EN = {"SY": "Syria", "IQ": "Iraq", "TR": "Turkey", "JO": "Jordan", "LB"
 _LISTABLE = frozenset({"city", "town", "village", "neighbourhood", "airbase", "military_base", "border_crossing",
                        "oil_gas_field", "mine"})
 _BRACKETS = (("(", ")"), ("«", "»"), ("“", "”"))
+_CLOSING = frozenset(c for _, c in _BRACKETS)
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
 _POPULATED = frozenset({"city", "town", "village"})
 _SETTLEMENT = frozenset({"city", "town", "village", "governorate", "neighbourhood"})
@@ -89,6 +90,29 @@ class Hit(NamedTuple):
     ambiguous: bool = False
     sibling: int = -1  # index (in the hit list) of the known place an unknown list item sits beside
     closed: bool = False  # a dual («مدينتي A وB») names exactly two places: no list runs on from it
+
+
+class IdsFacts(NamedTuple):
+    """What matching and ranking ask of a tuple of candidate place ids."""
+
+    places: tuple[Place, ...]
+    kinds: frozenset[str]
+    governorate: str | None  # the one Syrian governorate of the candidates (None if none or several)
+    listable: bool  # every candidate is a Syrian place of a kind that is listed: «قرى A وB»
+
+
+def ids_facts(gazetteer: Gazetteer, ids: tuple[str, ...]) -> IdsFacts:
+    places = tuple(p for p in map(gazetteer.get, ids) if p is not None)
+    govs = {p.governorate for p in places if p.country == "SY" and p.governorate}
+    return IdsFacts(places, frozenset(p.kind for p in places), next(iter(govs)) if len(govs) == 1 else None,
+                    all(p.country == "SY" and p.kind in _LISTABLE for p in places))
+
+
+def _trie_ids(nodes: Iterable[NameNode]) -> Iterable[tuple[str, ...]]:
+    for node in nodes:
+        if node.ids:
+            yield node.ids
+        yield from _trie_ids(node.next.values())
 
 
 def tokenize(folded: Folded) -> Tokens:
@@ -160,10 +184,15 @@ class Geoparser:
     # _AMBIGUOUS when one of its stems is an ambiguous common word. Worked out once for every form, so a token
     # costs one dict look-up, and only tokens found here are looked at further.
     openers: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # what the resolver asks of a hit's candidate ids, for every id tuple of the name trie
+    facts: dict[tuple[str, ...], IdsFacts] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.openers:
             object.__setattr__(self, "openers", _openers(self.gazetteer, self.words))
+        if not self.facts:
+            gaz = self.gazetteer
+            object.__setattr__(self, "facts", {ids: ids_facts(gaz, ids) for ids in _trie_ids(gaz.trie.values())})
 
     # ------------------------------------------------------------------ matching
 
@@ -289,7 +318,9 @@ class Geoparser:
                 kind = w.types[s]
                 j, ids = self.match(toks, i + 1, [toks.text[i + 1]])
                 if j > 0:
-                    j, _ = self._dirs(toks, j, {a: a for a in w.site_adj}, 2)
+                    end_ = min(j + 2, n)  # up to two site adjectives: «مطار دير الزور العسكري»
+                    while j < end_ and toks.text[j] in w.site_adj and not toks.sep[j] and not toks.brk[j]:
+                        j += 1
                     return [Hit(i, j, ids, kind, "typed", explicit=kind == "governorate")]
                 end = self.unknown_name(toks, i + 1, strict=kind == "region", typed=True)
                 return [Hit(i, end, (), kind, "typed")] if end > 0 else []
@@ -342,13 +373,17 @@ class Geoparser:
         w = self.words
         if not _name_like(tok) or (tok in w.ambiguous and not typed) or tok.endswith(_PRONOUN_SUFFIXES):
             return False
-        return not any(w.is_cue(f) for f in (tok, *stems(tok)))
+        return w.cues.isdisjoint(stems(tok))  # the first stem is the token itself
 
     def _settlement(self, ids: tuple[str, ...]) -> bool:
-        return any((p := self.gazetteer.get(x)) is not None and p.kind in _SETTLEMENT for x in ids)
+        return not self._facts(ids).kinds.isdisjoint(_SETTLEMENT)
 
     def _is_country(self, ids: tuple[str, ...]) -> bool:
-        return any((p := self.gazetteer.get(x)) is not None and p.kind == "country" for x in ids)
+        return "country" in self._facts(ids).kinds
+
+    def _facts(self, ids: tuple[str, ...]) -> IdsFacts:
+        facts = self.facts.get(ids)
+        return facts if facts is not None else ids_facts(self.gazetteer, ids)
 
     # ------------------------------------------------------------------ scanning
 
@@ -357,18 +392,15 @@ class Geoparser:
         toks = tokenize(folded)
         n = len(toks)
         blocked = [False] * n
-        if exclude:
-            starts = toks.start
-            for s, e in exclude:
-                k = max(bisect.bisect_right(starts, s) - 1, 0)
-                while k < n and toks.start[k] < e:
-                    if toks.end[k] > s:
-                        blocked[k] = True
-                    k += 1
+        for s, e in exclude:  # the tokens overlapping [s, e): ending after s and starting before e
+            a, b = bisect.bisect_right(toks.end, s), bisect.bisect_left(toks.start, e)
+            if a < b:
+                blocked[a:b] = [True] * (b - a)
         openers, text = self.openers, toks.text
         hits: list[Hit] = []
+        reached = 0  # end of the last hit: no hit starts inside another
         for i in compress(range(n), map(openers.__contains__, text)):
-            if blocked[i] or (hits and i < hits[-1].j):
+            if i < reached or blocked[i]:
                 continue
             role = openers[text[i]]
             options: list[list[Hit]] = []
@@ -380,41 +412,44 @@ class Geoparser:
                 options.append(found)
             if role & _RELATIONAL and (found := self._relational(toks, i)):
                 options.append(found)
-            if exclude and options and True in blocked[i:max(h.j for o in options for h in o)]:
-                options = [o for o in options if not any(True in blocked[h.i:h.j] for h in o)]
-            if not options:
-                continue
-            best = options[0]  # the option reaching furthest, the first of equals
-            for o in options[1:]:
-                if o[-1].j > best[-1].j:
+            # the option reaching furthest, the first of equals, of those clear of excluded tokens (an option's
+            # hits are contiguous, so its tokens are [first.i, last.j))
+            best: list[Hit] | None = None
+            for o in options:
+                if (best is None or o[-1].j > best[-1].j) and not (exclude and True in blocked[o[0].i:o[-1].j]):
                     best = o
-            hits.extend(best)
-        hits = [h for h in hits if not self._excluded(folded, toks, h)]
+            if best is not None:
+                hits.extend(best)
+                reached = best[-1].j
+        hits = [h for h in hits if h.how != "name" or not self._excluded(folded.text, toks, h)]
         hits = self._lists(toks, hits, blocked)
         hits = [h for h in hits if not h.ambiguous]
         return toks, hits
 
-    def _excluded(self, folded: Folded, toks: Tokens, h: Hit) -> bool:
-        w = self.words
-        if h.how != "name":
+    def _excluded(self, ftext: str, toks: Tokens, h: Hit) -> bool:
+        """A bare name used otherwise: a time zone, a person's name, a government (metonymy)."""
+        w, text, brk = self.words, toks.text, toks.brk
+        i, j = h.i, h.j
+        prev = text[i - 1] if i > 0 and not brk[i] else ""
+        if prev in w.tz_before:
+            return True
+        start = toks.start[i]
+        before = ftext[max(0, start - 12):start]
+        if ":" in before and _TIME_BEFORE.search(before):
+            return True
+        if prev in w.person_before and j == i + 1:
+            return True
+        kinds = self._facts(h.ids).kinds
+        if "country" not in kinds and "city" not in kinds:
             return False
-        prev = toks.text[h.i - 1] if h.i > 0 and not toks.brk[h.i] else ""
-        nxt = toks.text[h.j] if h.j < len(toks) and not toks.brk[h.j] else ""
-        places = [self.gazetteer.by_id[x] for x in h.ids]
-        if prev in w.tz_before or _TIME_BEFORE.search(folded.text[max(0, toks.start[h.i] - 12):toks.start[h.i]]):
+        nxt = text[j] if j < len(text) and not brk[j] else ""
+        if "country" in kinds and (prev == "غير" or nxt in ("وغير", "غير")):
             return True
-        if prev in w.person_before and h.j == h.i + 1:
+        if prev in w.metonymy_before or nxt in w.metonymy_after:
             return True
-        if any(p.kind == "country" for p in places) and (prev == "غير" or nxt in ("وغير", "غير")):
-            return True
-        if any(p.kind in ("city", "country") for p in places):
-            prev2 = toks.text[h.i - 2] if h.i > 1 else ""
-            if prev in w.metonymy_before or nxt in w.metonymy_after:
-                return True
-            if toks.text[h.i] in self.gazetteer.index and (
-                    prev in w.metonymy_after or (prev2 in w.metonymy_after and prev in {"عنها", "عنه", "عن"})):
-                return True
-        return False
+        prev2 = text[i - 2] if i > 1 else ""
+        return text[i] in self.gazetteer.index and (
+            prev in w.metonymy_after or (prev2 in w.metonymy_after and prev in {"عنها", "عنه", "عن"}))
 
     def _lists(self, toks: Tokens, hits: list[Hit], blocked: list[bool]) -> list[Hit]:
         """Unknown items listed beside known places (or after a type word) become places.
@@ -424,7 +459,7 @@ class Geoparser:
         three items or more; an item must end at a list boundary.
         """
         n = len(toks)
-        taken = [blocked[k] for k in range(n)]
+        taken = blocked[:]
         starts: dict[int, int] = {}
         for idx, h in enumerate(hits):
             starts[h.i] = idx
@@ -498,7 +533,7 @@ class Geoparser:
         return prev in w.stop or prev in w.plural or prev in w.types or prev in w.dual
 
     def _kind_of(self, h: Hit) -> str | None:
-        places = [self.gazetteer.by_id[x] for x in h.ids]
+        places = self._facts(h.ids).places
         return places[0].kind if places else None
 
     def _supported(self, h: Hit, hits: Sequence[Hit]) -> bool:
@@ -513,10 +548,9 @@ class Geoparser:
     def _listable(self, h: Hit) -> bool:
         if h.ambiguous or h.closed or h.how in ("relational", "list"):
             return False
-        places = [self.gazetteer.by_id[x] for x in h.ids]
-        if not places:
+        if not h.ids:
             return h.how == "typed"
-        return all(p.country == "SY" and p.kind in _LISTABLE for p in places)
+        return self._facts(h.ids).listable
 
     def _boundary(self, toks: Tokens, k: int, starts: dict[int, int]) -> bool:
         if k >= len(toks):
@@ -529,12 +563,11 @@ class Geoparser:
     # ------------------------------------------------------------------ resolution
 
     def resolve(self, folded: Folded, toks: Tokens, hits: Sequence[Hit]) -> list[PlaceMention]:
-        gaz = self.gazetteer
         weights: Counter[str] = Counter()
         for h in hits:
-            govs = {p.governorate for p in (gaz.by_id[x] for x in h.ids) if p.country == "SY" and p.governorate}
-            if len(govs) == 1:
-                weights[str(next(iter(govs)))] += 3 if h.explicit else 1
+            gov = self._facts(h.ids).governorate
+            if gov is not None:
+                weights[gov] += 3 if h.explicit else 1
         chosen: list[Place | None] = []
         for h in hits:
             chosen.append(self._choose(h, weights, chosen))
@@ -543,11 +576,12 @@ class Geoparser:
         for idx, h in enumerate(hits):
             span = folded.to_original(toks.start[h.i], toks.end[h.j - 1])
             surface = span.text(folded.original)
-            for opening, closing in _BRACKETS:  # «الطريق الدولي (M4)»: close a bracket opened inside the name
-                after = folded.original[span.end:span.end + 1]
-                if surface.count(opening) > surface.count(closing) and after == closing:
-                    span = Span(span.start, span.end + 1)
-                    surface = span.text(folded.original)
+            if folded.original[span.end:span.end + 1] in _CLOSING:
+                for opening, closing in _BRACKETS:  # «الطريق الدولي (M4)»: close a bracket opened inside the name
+                    after = folded.original[span.end:span.end + 1]
+                    if surface.count(opening) > surface.count(closing) and after == closing:
+                        span = Span(span.start, span.end + 1)
+                        surface = span.text(folded.original)
             place = chosen[idx]
             out.append(self._mention(h, span, surface, place, hits, chosen, weights))
         return out
@@ -581,8 +615,7 @@ class Geoparser:
                 chosen[idx] = None  # kept as an unresolved place in the document's context
 
     def _choose(self, h: Hit, weights: Counter[str], chosen: Sequence[Place | None]) -> Place | None:
-        gaz = self.gazetteer
-        cands = [gaz.by_id[x] for x in h.ids]
+        cands = self._facts(h.ids).places
         if not cands:
             return None
         if len(cands) == 1:
@@ -651,9 +684,6 @@ class Geoparser:
         if place is None:
             return PlaceMention(span=span, surface=surface, kind="region", resolved=False, relation=rel, score=0.5)
         base, _, direction = rel.partition(":")
-        if place.kind in ("governorate", "city", "town", "village") and rel.startswith(("countryside", "part")) \
-                and h.how == "typed":
-            pass
         if base == "part" or place.kind == "country":
             label = _compass(direction)
             name = f"{label} {place.name_en}" if label else place.name_en
@@ -663,23 +693,21 @@ class Geoparser:
             return PlaceMention(span=span, surface=surface, name_en=name, kind="region", governorate=None,
                                 place_id=place.place_id, lat=lat, lon=lon, geo_precision=3,
                                 country=place.country, relation=rel, resolved=True)
-        if base == "countryside" and h.kind in ("governorate", "city", "town") and not rel:
-            base = "countryside"
         gov = place.governorate
         gov = _COUNTRYSIDE_GOV.get(gov, gov) if gov else gov
-        gov_entry = next((g for g in (self.gazetteer.by_id[x] for x in h.ids) if g.kind == "governorate"), None)
-        if gov_entry is not None:  # «ريف الرقة»: the governorate's canonical name, not the city's GeoNames one
-            place = replace(place, name_en=gov_entry.name_en)
+        gov_entry = next((g for g in self._facts(h.ids).places if g.kind == "governorate"), None)
+        # «ريف الرقة»: the governorate's canonical name, not the city's GeoNames one
+        name_en = gov_entry.name_en if gov_entry is not None else place.name_en
         lat, lon = place.lat, place.lon
         if (place.kind == "city" and place.population >= 20000) or place.kind == "governorate":
             label = _DIR_EN.get(direction.split("-")[0], "") if "-" not in direction else _compass(direction) + "ern"
-            name = f"{label} {place.name_en} countryside".strip()
+            name = f"{label} {name_en} countryside".strip()
             precision = 2
             if gov_entry is not None and place.governorate:
                 lat, lon = region_point(place.governorate, rel) or (lat, lon)
         else:
             label = _COMPASS.get(direction, direction.title())
-            name = f"{label} of {place.name_en}" if direction else f"{place.name_en} countryside"
+            name = f"{label} of {name_en}" if direction else f"{name_en} countryside"
             rel = f"near:{direction}" if direction else rel
             precision = 2
         return PlaceMention(span=span, surface=surface, name_en=name, kind="region", governorate=gov,
