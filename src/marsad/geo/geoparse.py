@@ -92,6 +92,13 @@ class Hit(NamedTuple):
     closed: bool = False  # a dual («مدينتي A وB») names exactly two places: no list runs on from it
 
 
+class Opener(NamedTuple):
+    """What a mention starting at a token can be."""
+
+    role: int  # _NAME | _TYPED | _RELATIONAL, and _AMBIGUOUS when a stem is an ambiguous common word
+    names: tuple[str, ...]  # its stems that begin gazetteer names, in ``stems`` order
+
+
 class IdsFacts(NamedTuple):
     """What matching and ranking ask of a tuple of candidate place ids."""
 
@@ -139,8 +146,8 @@ def tokenize(folded: Folded) -> Tokens:
             quote[k] = True
     # folding turns line breaks into spaces: find where the original broke lines. A break counts for the first
     # token after it when it lies between that token and the one before.
-    for m in _NEWLINE.finditer(folded.original):
-        pos = folded.to_folded(m.start())
+    for line_break in _line_breaks(folded.original):
+        pos = folded.to_folded(line_break)
         k = bisect.bisect_right(start, pos)
         if k < n and pos >= (end[k - 1] if k else 0):
             brk[k] = True
@@ -157,6 +164,22 @@ def tokenize(folded: Folded) -> Tokens:
                       list(compress(sep, keep)), list(compress(brk, keep)), list(compress(quote, keep)),
                       list(compress(conj, keep)))
     return Tokens(words, start, end, sep, brk, quote, conj)
+
+
+def _line_breaks(text: str) -> list[int]:
+    """Where each run of line breaks starts; by ``str.find`` (far quicker than a regex scan) when «\n» is the
+    only line break in the text."""
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        return [m.start() for m in _NEWLINE.finditer(text)]
+    out: list[int] = []
+    prev = -2
+    pos = text.find("\n")
+    while pos >= 0:
+        if pos != prev + 1:
+            out.append(pos)
+        prev = pos
+        pos = text.find("\n", pos + 1)
+    return out
 
 
 @lru_cache(maxsize=65536)
@@ -180,10 +203,9 @@ class Geoparser:
 
     gazetteer: Gazetteer
     words: PlaceWords
-    # token (clitics included) → what a mention starting at it can be: _NAME | _TYPED | _RELATIONAL, plus
-    # _AMBIGUOUS when one of its stems is an ambiguous common word. Worked out once for every form, so a token
-    # costs one dict look-up, and only tokens found here are looked at further.
-    openers: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # token (clitics included) → what a mention starting at it can be. Worked out once for every form, so a
+    # token costs one dict look-up, and only tokens found here are looked at further.
+    openers: dict[str, Opener] = field(default_factory=dict, repr=False, compare=False)
     # what the resolver asks of a hit's candidate ids, for every id tuple of the name trie
     facts: dict[tuple[str, ...], IdsFacts] = field(default_factory=dict, repr=False, compare=False)
 
@@ -192,7 +214,8 @@ class Geoparser:
             object.__setattr__(self, "openers", _openers(self.gazetteer, self.words))
         if not self.facts:
             gaz = self.gazetteer
-            object.__setattr__(self, "facts", {ids: ids_facts(gaz, ids) for ids in _trie_ids(gaz.trie.values())})
+            every = {(), *_trie_ids(gaz.trie.values()), *((p.place_id,) for p in gaz.places)}
+            object.__setattr__(self, "facts", {ids: ids_facts(gaz, ids) for ids in every})
 
     # ------------------------------------------------------------------ matching
 
@@ -402,10 +425,10 @@ class Geoparser:
         for i in compress(range(n), map(openers.__contains__, text)):
             if i < reached or blocked[i]:
                 continue
-            role = openers[text[i]]
+            role, names = openers[text[i]]
             options: list[list[Hit]] = []
             if role & _NAME:
-                j, ids = self.match(toks, i)
+                j, ids = self.match(toks, i, names)
                 if j > 0:
                     options.append([Hit(i, j, ids, ambiguous=j == i + 1 and bool(role & _AMBIGUOUS))])
             if role & _TYPED and (found := self._typed(toks, i)):
@@ -740,17 +763,20 @@ class Geoparser:
         return self.resolve(folded, toks, hits)
 
 
-def _openers(gazetteer: Gazetteer, words: PlaceWords) -> dict[str, int]:
+def _openers(gazetteer: Gazetteer, words: PlaceWords) -> dict[str, Opener]:
     roles = ((_NAME, frozenset(gazetteer.index)), (_TYPED, frozenset((*words.types, *words.plural))),
              (_RELATIONAL, frozenset(("ريف", "الريف", "الحدود", "حدود", *words.dir_noun, *words.dir_region,
                                       *words.dual))))
-    out: dict[str, int] = {}
+    bits: dict[str, int] = {}
     for bit, heads in roles:
         for tok in _with_clitics(heads):
-            out[tok] = out.get(tok, 0) | bit
-    for tok, role in out.items():
-        if not words.ambiguous.isdisjoint(stems(tok)):
-            out[tok] = role | _AMBIGUOUS
+            bits[tok] = bits.get(tok, 0) | bit
+    out: dict[str, Opener] = {}
+    for tok, role in bits.items():
+        forms = stems(tok)
+        if not words.ambiguous.isdisjoint(forms):
+            role |= _AMBIGUOUS
+        out[tok] = Opener(role, tuple(f for f in forms if f in gazetteer.trie))
     return out
 
 
