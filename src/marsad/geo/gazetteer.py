@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from marsad.errors import DataFileError
 from marsad.normalize import fold_text
@@ -69,6 +70,15 @@ class NameNode:
     next: dict[str, NameNode]
 
 
+class Candidates(NamedTuple):
+    """The places of a tuple of place ids (a name's candidates), with what matching and ranking ask of them."""
+
+    places: tuple[Place, ...]
+    kinds: frozenset[str]
+    governorate: str | None  # the one Syrian governorate among them (None if none or several)
+    syrian: bool  # all of them in Syria
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """An immutable, picklable gazetteer with a token index for matching."""
@@ -78,12 +88,17 @@ class Gazetteer:
     # folded first token → ((folded token tuple, place ids), ...), longest first
     index: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(repr=False)
     max_tokens: int = 1
-    # the same names as a token trie (first token → node), for longest-match walks; derived from ``index``
+    # derived from ``index`` and ``by_id``: the names as a token trie (first token → node), for longest-match
+    # walks; and ``candidates`` of every id tuple of the trie and every single id, worked out once
     trie: dict[str, NameNode] = field(default_factory=dict, repr=False, compare=False)
+    by_ids: dict[tuple[str, ...], Candidates] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.trie:
             object.__setattr__(self, "trie", _trie(self.index))
+        if not self.by_ids:
+            every = {(), *_trie_ids(self.trie.values()), *((p.place_id,) for p in self.places)}
+            object.__setattr__(self, "by_ids", {ids: self._candidates(ids) for ids in every})
 
     @classmethod
     def from_places(cls, places: Iterable[Place]) -> Gazetteer:
@@ -118,6 +133,17 @@ class Gazetteer:
 
     def get(self, place_id: str) -> Place | None:
         return self.by_id.get(place_id)
+
+    def candidates(self, ids: tuple[str, ...]) -> Candidates:
+        """The places of ``ids`` (unknown ids skipped) and their facts."""
+        found = self.by_ids.get(ids)
+        return found if found is not None else self._candidates(ids)
+
+    def _candidates(self, ids: tuple[str, ...]) -> Candidates:
+        places = tuple(p for p in map(self.by_id.get, ids) if p is not None)
+        govs = {p.governorate for p in places if p.country == "SY" and p.governorate}
+        return Candidates(places, frozenset(p.kind for p in places), next(iter(govs)) if len(govs) == 1 else None,
+                          all(p.country == "SY" for p in places))
 
     def governorate(self, name_en: str) -> Place | None:
         """The governorate entry for a canonical English governorate name."""
@@ -185,6 +211,13 @@ def _trie(index: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]])
         return NameNode(ends.get(path, ()), {t: node((*path, t)) for t in children.get(path, ())})
 
     return {first: node((first,)) for first in index}
+
+
+def _trie_ids(nodes: Iterable[NameNode]) -> Iterable[tuple[str, ...]]:
+    for node in nodes:
+        if node.ids:
+            yield node.ids
+        yield from _trie_ids(node.next.values())
 
 
 def _num(cell: str) -> float | None:
