@@ -77,6 +77,7 @@ class Candidates(NamedTuple):
     kinds: frozenset[str]
     governorate: str | None  # the one Syrian governorate among them (None if none or several)
     syrian: bool  # all of them in Syria
+    spread: bool  # in more than one governorate (no governorate counting as one)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class Gazetteer:
         places = tuple(p for p in map(self.by_id.get, ids) if p is not None)
         govs = {p.governorate for p in places if p.country == "SY" and p.governorate}
         return Candidates(places, frozenset(p.kind for p in places), next(iter(govs)) if len(govs) == 1 else None,
-                          all(p.country == "SY" for p in places))
+                          all(p.country == "SY" for p in places), len({p.governorate for p in places}) > 1)
 
     def governorate(self, name_en: str) -> Place | None:
         """The governorate entry for a canonical English governorate name."""

@@ -25,6 +25,7 @@ _LISTABLE = frozenset({"city", "town", "village", "neighbourhood", "airbase", "m
                        "oil_gas_field", "mine"})
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
 SETTLEMENT = frozenset({"city", "town", "village", "governorate", "neighbourhood"})
+_NO_IDS: tuple[str, ...] = ()
 _NAME, _TYPED, _RELATIONAL, _AMBIGUOUS = 1, 2, 4, 8  # roles of an opening token (``Opener.role``)
 
 
@@ -73,7 +74,7 @@ class Matcher:
 
         Each form walks the name trie while the next token continues a name without punctuation between;
         a later form wins only with a longer name."""
-        best_j, best_ids = -1, tuple[str, ...]()
+        best_j, best_ids = -1, _NO_IDS
         text, sep, brk, conj = toks.text, toks.sep, toks.brk, toks.conj
         n = len(text)
         trie = self.gazetteer.trie
@@ -331,8 +332,7 @@ class Matcher:
         starts: dict[int, int] = {}
         for idx, h in enumerate(hits):
             starts[h.i] = idx
-            for k in range(h.i, h.j):
-                taken[k] = True
+            taken[h.i:h.j] = [True] * (h.j - h.i)
         extra: list[Hit] = []
         done: set[int] = set()
         for idx, h in enumerate(hits):

@@ -59,6 +59,12 @@ class Resolver:
     def _strays(self, hits: Sequence[Hit], chosen: list[Place | None]) -> None:
         """Small places whose governorate nothing else in the text supports, far (> 100 km) from the places
         of the text's main governorate, become unresolved: the context wins over a lone gazetteer candidate."""
+        # curated and imported entries were chosen on purpose: only small GeoNames villages and towns can stray
+        small = [idx for idx, p in enumerate(chosen)
+                 if p is not None and p.kind in ("village", "town") and p.population < 20000 and p.lat is not None
+                 and p.governorate and p.place_id.startswith("gn:")]
+        if not small:
+            return
         strong: Counter[str] = Counter()
         own: list[int] = []
         for k, q in enumerate(chosen):
@@ -74,25 +80,24 @@ class Resolver:
         near = [(q.lat, q.lon or 0.0) for q in chosen if q is not None and q.governorate == top and q.lat is not None]
         if weight < 2 or not near:
             return
-        for idx, p in enumerate(chosen):
-            if p is None or p.kind not in ("village", "town") or p.population >= 20000 or p.lat is None:
-                continue
-            if not p.place_id.startswith("gn:"):  # curated and imported entries were chosen on purpose
-                continue
-            if not p.governorate or p.governorate == top or strong.get(p.governorate, 0) - own[idx] > 0:
+        for idx in small:
+            p = chosen[idx]
+            assert p is not None and p.lat is not None and p.governorate is not None
+            if p.governorate == top or strong.get(p.governorate, 0) - own[idx] > 0:
                 continue
             if min(_km(p.lat, p.lon or 0.0, a, b) for a, b in near) > 100:
                 chosen[idx] = None  # kept as an unresolved place in the document's context
 
     def _choose(self, h: Hit, weights: Counter[str], chosen: Sequence[Place | None]) -> Place | None:
-        cands = self.gazetteer.candidates(h.ids).places
+        found = self.gazetteer.candidates(h.ids)
+        cands = found.places
         if not cands:
             return None
         if len(cands) == 1:
             return cands[0]
         total = sum(weights.values()) or 1
         coords: list[tuple[float | None, float | None]] = []
-        if len({p.governorate for p in cands}) > 1:  # distance only helps to choose between governorates
+        if found.spread:  # distance only helps to choose between governorates
             coords = [(p.lat, p.lon) for p in chosen[-12:] if p is not None and p.lat is not None and p.country == "SY"]
 
         def score(p: Place) -> float:
