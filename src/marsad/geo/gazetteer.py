@@ -93,6 +93,7 @@ class Gazetteer:
     # walks; and ``candidates`` of every id tuple of the trie and every single id, worked out once
     trie: dict[str, NameNode] = field(default_factory=dict, repr=False, compare=False)
     by_ids: dict[tuple[str, ...], Candidates] = field(default_factory=dict, repr=False, compare=False)
+    governorates: dict[str, Place] = field(default_factory=dict, repr=False, compare=False)  # by English name
 
     def __post_init__(self) -> None:
         if not self.trie:
@@ -100,6 +101,12 @@ class Gazetteer:
         if not self.by_ids:
             every = {(), *_trie_ids(self.trie.values()), *((p.place_id,) for p in self.places)}
             object.__setattr__(self, "by_ids", {ids: self._candidates(ids) for ids in every})
+        if not self.governorates:
+            govs: dict[str, Place] = {}
+            for p in self.places:
+                if p.kind == "governorate":
+                    govs.setdefault(p.name_en, p)  # the first entry of a name, as a scan would find
+            object.__setattr__(self, "governorates", govs)
 
     @classmethod
     def from_places(cls, places: Iterable[Place]) -> Gazetteer:
@@ -148,10 +155,7 @@ class Gazetteer:
 
     def governorate(self, name_en: str) -> Place | None:
         """The governorate entry for a canonical English governorate name."""
-        for p in self.places:
-            if p.kind == "governorate" and p.name_en == name_en:
-                return p
-        return None
+        return self.governorates.get(name_en)
 
     def lookup(self, name: str) -> tuple[Place, ...]:
         """Exact (folded) name look-up."""

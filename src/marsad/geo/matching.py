@@ -336,7 +336,10 @@ class Matcher:
         extra: list[Hit] = []
         done: set[int] = set()
         for idx, h in enumerate(hits):
-            if idx in done or not self._listable(h):
+            # most hits have no list item on either side: nothing to read for them
+            if idx in done or not ((h.j < n and _item_start(toks, h.j)) or (h.i > 0 and _item_start(toks, h.i))):
+                continue
+            if not self._listable(h):
                 continue
             items: list[tuple[int, int, int]] = [(h.i, h.j, idx)]  # (i, j, hit index or -1)
             k = h.j
