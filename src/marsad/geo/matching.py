@@ -26,7 +26,7 @@ _LISTABLE = frozenset({"city", "town", "village", "neighbourhood", "airbase", "m
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
 SETTLEMENT = frozenset({"city", "town", "village", "governorate", "neighbourhood"})
 _NO_IDS: tuple[str, ...] = ()
-_NAME, _TYPED, _RELATIONAL, _AMBIGUOUS = 1, 2, 4, 8  # roles of an opening token (``Opener.role``)
+_NAME, _TYPED, _RELATIONAL, _AMBIGUOUS = 1, 2, 4, 8  # roles of an opening token (see ``Opener``)
 
 
 class Hit(NamedTuple):
@@ -48,11 +48,10 @@ class Hit(NamedTuple):
     closed: bool = False  # a dual («مدينتي A وB») names exactly two places: no list runs on from it
 
 
-class Opener(NamedTuple):
-    """What a mention starting at a token can be."""
-
-    role: int  # _NAME | _TYPED | _RELATIONAL, and _AMBIGUOUS when a stem is an ambiguous common word
-    names: tuple[str, ...]  # its stems that begin gazetteer names, in ``stems`` order
+# What a mention starting at a token can be: (role, names). ``role`` is _NAME | _TYPED | _RELATIONAL, with
+# _AMBIGUOUS when a stem is an ambiguous common word; ``names`` are its stems that begin gazetteer names, in
+# ``stems`` order. (A plain tuple: there is one per form of every trigger, ~11,000, pickled with the stage.)
+Opener = tuple[int, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -446,7 +445,7 @@ def _openers(gazetteer: Gazetteer, words: PlaceWords) -> dict[str, Opener]:
         forms = stems(tok)
         if not words.ambiguous.isdisjoint(forms):
             role |= _AMBIGUOUS
-        out[tok] = Opener(role, tuple(f for f in forms if f in gazetteer.trie))
+        out[tok] = (role, tuple(f for f in forms if f in gazetteer.trie))
     return out
 
 
