@@ -7,8 +7,8 @@ gazetteer's token trie, longest name first.
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -260,8 +260,9 @@ class Matcher:
         toks = tokenize(folded)
         n = len(toks)
         blocked = [False] * n
+        ends, starts = toks.end, toks.start
         for s, e in exclude:  # the tokens overlapping [s, e): ending after s and starting before e
-            a, b = bisect.bisect_right(toks.end, s), bisect.bisect_left(toks.start, e)
+            a, b = bisect_right(ends, s), bisect_left(starts, e)
             if a < b:
                 blocked[a:b] = [True] * (b - a)
         openers, text = self.openers, toks.text
