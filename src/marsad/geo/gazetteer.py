@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from marsad.errors import DataFileError
 from marsad.normalize import fold_text
@@ -61,6 +62,24 @@ class Place:
         return self.kind not in {"governorate", "city", "town", "village", "country", "district", "subdistrict"}
 
 
+@dataclass(frozen=True, slots=True)
+class NameNode:
+    """A node of the name trie: the ids of the places whose name ends here, and the tokens that continue it."""
+
+    ids: tuple[str, ...]
+    next: dict[str, NameNode]
+
+
+class Candidates(NamedTuple):
+    """The places of a tuple of place ids (a name's candidates), with what matching and ranking ask of them."""
+
+    places: tuple[Place, ...]
+    kinds: frozenset[str]
+    governorate: str | None  # the one Syrian governorate among them (None if none or several)
+    syrian: bool  # all of them in Syria
+    spread: bool  # in more than one governorate (no governorate counting as one)
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """An immutable, picklable gazetteer with a token index for matching."""
@@ -70,6 +89,24 @@ class Gazetteer:
     # folded first token → ((folded token tuple, place ids), ...), longest first
     index: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(repr=False)
     max_tokens: int = 1
+    # derived from ``index`` and ``by_id``: the names as a token trie (first token → node), for longest-match
+    # walks; and ``candidates`` of every id tuple of the trie and every single id, worked out once
+    trie: dict[str, NameNode] = field(default_factory=dict, repr=False, compare=False)
+    by_ids: dict[tuple[str, ...], Candidates] = field(default_factory=dict, repr=False, compare=False)
+    governorates: dict[str, Place] = field(default_factory=dict, repr=False, compare=False)  # by English name
+
+    def __post_init__(self) -> None:
+        if not self.trie:
+            object.__setattr__(self, "trie", _trie(self.index))
+        if not self.by_ids:
+            every = {(), *_trie_ids(self.trie.values()), *((p.place_id,) for p in self.places)}
+            object.__setattr__(self, "by_ids", {ids: self._candidates(ids) for ids in every})
+        if not self.governorates:
+            govs: dict[str, Place] = {}
+            for p in self.places:
+                if p.kind == "governorate":
+                    govs.setdefault(p.name_en, p)  # the first entry of a name, as a scan would find
+            object.__setattr__(self, "governorates", govs)
 
     @classmethod
     def from_places(cls, places: Iterable[Place]) -> Gazetteer:
@@ -105,12 +142,20 @@ class Gazetteer:
     def get(self, place_id: str) -> Place | None:
         return self.by_id.get(place_id)
 
+    def candidates(self, ids: tuple[str, ...]) -> Candidates:
+        """The places of ``ids`` (unknown ids skipped) and their facts."""
+        found = self.by_ids.get(ids)
+        return found if found is not None else self._candidates(ids)
+
+    def _candidates(self, ids: tuple[str, ...]) -> Candidates:
+        places = tuple(p for p in map(self.by_id.get, ids) if p is not None)
+        govs = {p.governorate for p in places if p.country == "SY" and p.governorate}
+        return Candidates(places, frozenset(p.kind for p in places), next(iter(govs)) if len(govs) == 1 else None,
+                          all(p.country == "SY" for p in places), len({p.governorate for p in places}) > 1)
+
     def governorate(self, name_en: str) -> Place | None:
         """The governorate entry for a canonical English governorate name."""
-        for p in self.places:
-            if p.kind == "governorate" and p.name_en == name_en:
-                return p
-        return None
+        return self.governorates.get(name_en)
 
     def lookup(self, name: str) -> tuple[Place, ...]:
         """Exact (folded) name look-up."""
@@ -156,6 +201,28 @@ class Gazetteer:
                 seen.add(p.place_id)
                 out.append(p)
         return tuple(out[:limit])
+
+
+def _trie(index: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]) -> dict[str, NameNode]:
+    ends = {toks: ids for entries in index.values() for toks, ids in entries}
+    children: dict[tuple[str, ...], list[str]] = {}
+    for toks in ends:
+        for k in range(1, len(toks)):
+            nxt = children.setdefault(toks[:k], [])
+            if toks[k] not in nxt:
+                nxt.append(toks[k])
+
+    def node(path: tuple[str, ...]) -> NameNode:
+        return NameNode(ends.get(path, ()), {t: node((*path, t)) for t in children.get(path, ())})
+
+    return {first: node((first,)) for first in index}
+
+
+def _trie_ids(nodes: Iterable[NameNode]) -> Iterable[tuple[str, ...]]:
+    for node in nodes:
+        if node.ids:
+            yield node.ids
+        yield from _trie_ids(node.next.values())
 
 
 def _num(cell: str) -> float | None:

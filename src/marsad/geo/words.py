@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -37,6 +37,13 @@ class PlaceWords:
     tz_before: frozenset[str]
     person_before: frozenset[str]
     ambiguous: frozenset[str]
+    # every word of the roles ``is_cue`` asks about, in one set
+    cues: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cues", frozenset().union(
+            self.stop, self.types, self.plural, self.dual, self.dir_noun, self.dir_adj, self.countryside, self.nisba,
+            self.site_adj, self.metonymy_after, self.dir_region))
 
     @classmethod
     def load(cls) -> PlaceWords:
@@ -44,10 +51,7 @@ class PlaceWords:
 
     def is_cue(self, stem: str) -> bool:
         """A word that cannot start an unknown place name."""
-        return (stem in self.stop or stem in self.types or stem in self.plural or stem in self.dual
-                or stem in self.dir_noun or stem in self.dir_adj or stem in self.countryside
-                or stem in self.nisba or stem in self.site_adj or stem in self.metonymy_after
-                or stem in self.dir_region)
+        return stem in self.cues
 
 
 @cache

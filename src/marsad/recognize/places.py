@@ -23,7 +23,8 @@ class PlaceRecognizer:
 
     def __call__(self, analysis: Analysis) -> Analysis:
         folded = analysis.folded
-        exclude = [(folded.to_folded(a.span.start), folded.to_folded(a.span.end)) for a in analysis.actors]
+        to_folded = folded.to_folded
+        exclude = [(to_folded(a.span.start), to_folded(a.span.end)) for a in analysis.actors]
         mentions = self.geoparser(folded, exclude=exclude)
         return replace(analysis, places=tuple(sorted(mentions, key=lambda m: (m.span.start, m.span.end))))
 
