@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +61,8 @@ QUIET_LOCAL_CLUSTER: dict[str, object] = {
     "distributed.scheduler.work-stealing-interval": "1s",
     "distributed.admin.low-level-log-length": 50,  # messages kept per stream for debugging (default 1,000)
 }
+log = logging.getLogger(__name__)
+_SCATTER_TRIES = 5
 _WORKER_LOSS = frozenset({"KilledWorker", "FutureCancelledError", "CancelledError", "CommClosedError"})
 
 
@@ -127,7 +130,15 @@ class DaskEngine:
         which would hold up to 1,000 batches per worker in the scheduler and the client)."""
         self._submitted += 1
         key = f"marsad-batch-{os.getpid()}-{self.plugin_name[-12:]}-{self._submitted}"
-        [data] = self.client.scatter([batch], hash=False)
+        for attempt in range(_SCATTER_TRIES):
+            try:
+                [data] = self.client.scatter([batch], hash=False)
+                break
+            except OSError as exc:  # (CommClosedError, StreamClosedError) the worker it went to has just died:
+                if attempt + 1 == _SCATTER_TRIES:  # the scheduler drops it and the next try goes elsewhere
+                    raise
+                log.warning("marsad: scattering a batch failed (%s: %s); trying again", type(exc).__name__, exc)
+                time.sleep(0.5 * (attempt + 1))
         return self.client.submit(run_plugin_batch, self.plugin_name, data, task, key=key, pure=False), data
 
     def _again(self, batch: list[Item], task: Task[T]) -> list[T]:
