@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from typing import IO
 
@@ -60,10 +59,9 @@ def run(args: argparse.Namespace) -> int:
             for emitted in engine.run(read_sources(args.paths, text_column=args.text_column), task=task):
                 if emitted.rejection is None:
                     done += 1
-                    if '"warnings"' in emitted.line:  # e.g. M150: a bad published date, document still processed
-                        obj = json.loads(emitted.line)
-                        for warning in obj.get("warnings", ()):
-                            print(f"marsad: warning {obj.get('id')}: {warning}", file=sys.stderr)
+                    if emitted.warnings:  # e.g. M150: a bad published date, document still processed
+                        for warning in emitted.warnings:
+                            print(f"marsad: warning {emitted.doc_id}: {warning}", file=sys.stderr)
                 else:
                     rej = emitted.rejection
                     rejected += 1

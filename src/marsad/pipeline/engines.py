@@ -47,7 +47,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
@@ -160,6 +160,8 @@ class Emitted:
 
     line: str
     rejection: Rejection | None = None
+    warnings: tuple[str, ...] = ()  # the document's warnings (also in ``line``), for the client to report
+    doc_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,12 +171,15 @@ class JsonLines:
     include_suppressed: bool = False
 
     def emit(self, outcome: Outcome) -> Emitted:
-        import json
+        # orjson: compact UTF-8 JSON, four times faster than ``json.dumps`` on our ~12 KB lines (it was a
+        # twentieth of the time per article); the same values (tested).
+        import orjson
 
         if isinstance(outcome, Processed):
             obj = outcome.result.to_prediction(include_suppressed=self.include_suppressed)
-            return Emitted(json.dumps(obj, ensure_ascii=False))
-        return Emitted(json.dumps(outcome.to_dict(), ensure_ascii=False), outcome)
+            return Emitted(orjson.dumps(obj).decode(), warnings=outcome.result.warnings,
+                           doc_id=outcome.result.document.id)
+        return Emitted(orjson.dumps(outcome.to_dict()).decode(), outcome)
 
     def __call__(self, pipeline: Extractor, item: Item) -> Emitted:
         return self.emit(Extract()(pipeline, item))
@@ -335,7 +340,7 @@ class ProcessEngine(_Base):
             fut, batch, pool = entry
             try:
                 return fut.result()
-            except BrokenProcessPool:
+            except (BrokenProcessPool, CancelledError):  # (cancelled: by the shutdown of a pool found broken)
                 self._broken(pool)
                 return self._alone(batch, fn)
 
@@ -352,7 +357,13 @@ class ProcessEngine(_Base):
             while len(pending) >= window:
                 yield from collect(next_done())
             pool = self._executor()
-            pending.append((pool.submit(_run_batch_cached, self.settings, batch, fn), batch, pool))
+            try:
+                fut = pool.submit(_run_batch_cached, self.settings, batch, fn)
+            except BrokenProcessPool:  # a process died since the last collect: the batch goes to a fresh pool
+                self._broken(pool)
+                pool = self._executor()
+                fut = pool.submit(_run_batch_cached, self.settings, batch, fn)
+            pending.append((fut, batch, pool))
         while pending:
             yield from collect(next_done())
 
