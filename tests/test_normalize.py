@@ -98,3 +98,11 @@ def test_the_chrome_gate_never_skips_a_chrome_sentence(pieces):
     chunk = "".join(pieces)
     if _CHROME.search(chunk) is not None:
         assert _may_be_chrome(chunk, _LATIN.search(chunk) is not None)
+
+
+def test_a_trusted_span_is_an_ordinary_span():
+    from marsad.model.document import Span
+
+    s = Span.trusted(2, 5)
+    assert type(s) is Span and s == Span(2, 5) and hash(s) == hash(Span(2, 5)) and s.to_dict() == [2, 5]
+    assert fold("في حلبَ").to_original(3, 6) == Span(3, 7)

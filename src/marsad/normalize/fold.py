@@ -95,12 +95,12 @@ class Folded:
         """Map a folded ``[start, end)`` to the original text."""
         if end <= start:
             o = self.offsets[start] if start < len(self.offsets) else len(self.original)
-            return Span(o, o)
+            return Span.trusted(o, o)
         stop = self.offsets[end - 1] + 1
         original = self.original
         while stop < len(original) and _is_mark(original[stop]):
             stop += 1  # keep trailing diacritics/tatweel with their letter
-        return Span(self.offsets[start], stop)
+        return Span.trusted(self.offsets[start], stop)  # (offsets increase: start <= stop)
 
     def to_folded(self, pos: int) -> int:
         """The first folded index whose original offset is ``>= pos``."""
