@@ -174,3 +174,13 @@ def test_a_dual_names_exactly_two_places() -> None:
     surfaces = [p.surface for p in marsad.extract(text, published="2026-01-20").places]
     assert "وسلمت" not in surfaces
     assert surfaces[:2] == ["مدينتي الطبقة", "والمنصورة"]
+
+
+def test_a_line_break_after_a_space_still_breaks_the_tokens():
+    from marsad.geo.tokens import tokenize
+
+    for text in ("قصف حلب\nادلب", "قصف حلب \nادلب", "قصف حلب \n\n ادلب"):
+        toks = tokenize(fold(text))
+        assert toks.brk[toks.text.index("ادلب")], text
+    toks = tokenize(fold("قصف حلب ادلب"))
+    assert not toks.brk[toks.text.index("ادلب")]

@@ -63,10 +63,11 @@ def tokenize(folded: Folded) -> Tokens:
         if not _QUOTE_CHARS.isdisjoint(g):
             quote[k] = True
     # folding turns line breaks into spaces: find where the original broke lines. A break counts for the first
-    # token after it when it lies between that token and the one before.
+    # token at or after it when it lies between that token and the one before. (A break after a space folds
+    # into that space, so it maps to the next word's first letter: «حلب \nادلب» breaks before «ادلب» too.)
     for line_break in _line_breaks(folded.original):
         pos = folded.to_folded(line_break)
-        k = bisect.bisect_right(start, pos)
+        k = bisect.bisect_left(start, pos)
         if k < n and pos >= (end[k - 1] if k else 0):
             brk[k] = True
     conj = [False] * n
