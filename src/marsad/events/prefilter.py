@@ -14,7 +14,7 @@ import re
 import re._constants as C
 import re._parser as P
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Any
 
 _MAX_SET = 4000
@@ -91,7 +91,7 @@ class WordIndex:
 
     # Bounded memos (cleared past 100,000 keys): the rules of a word, and the words with rules in a token.
     cache: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    token_cache: dict[str, tuple[tuple[int, str, tuple[int, ...]], ...]] = field(
+    token_cache: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
@@ -114,25 +114,31 @@ class WordIndex:
         self.cache[word] = found
         return found
 
-    def _token(self, tok: str) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
-        """``(offset, word, rules)`` of the words of one space-free token that some rule may start at."""
+    def _token(self, tok: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """``(offset, rules)`` of the words of one space-free token that some rule may start at."""
         words = [(0, tok)] if tok.isalnum() else [(m.start(), m.group()) for m in _WORD.finditer(tok)]
-        return tuple((o, w, rules) for o, w in words if (rules := self._candidates(w)))
+        return tuple((o, rules) for o, w in words if (rules := self._candidates(w)))
 
     def hits(self, tokens: Tokens) -> list[tuple[int, tuple[int, ...]]]:
-        """``(start, rules)`` of every word where some rule may match, in text order."""
+        """``(start, rules)`` of every word where some rule may match, in text order. The per-token lookups
+        run in C (``map`` over the memo, ``compress``); Python loops only over the tokens with rules."""
         memo = self.token_cache
         if len(memo) > 100_000:
             memo.clear()
+        toks = tokens.tokens
+        entries = list(map(memo.get, toks))
+        if None in entries:  # tokens never seen before
+            for i in [i for i, e in enumerate(entries) if e is None]:
+                entries[i] = memo[toks[i]] = self._token(toks[i])
         out: list[tuple[int, tuple[int, ...]]] = []
         ends = tokens.ends
-        for i, tok in enumerate(tokens.tokens):
-            entry = memo.get(tok)  # most tokens were seen before and start no rule: one dictionary lookup
-            if entry is None:
-                entry = memo[tok] = self._token(tok)
-            if entry:
-                base = ends[i] - len(tok) + i  # (each token is followed by one separating space)
-                out.extend((base + o, rules) for o, _, rules in entry)
+        for i in compress(range(len(toks)), entries):
+            entry = entries[i] or ()  # (never empty here: compress kept it)
+            base = ends[i] - len(toks[i]) + i  # (each token is followed by one separating space)
+            if len(entry) == 1:
+                out.append((base + entry[0][0], entry[0][1]))
+            else:
+                out.extend((base + o, rules) for o, rules in entry)
         return out
 
     def _compute(self, word: str) -> tuple[int, ...]:
