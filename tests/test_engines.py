@@ -363,3 +363,40 @@ def test_a_dead_dask_worker_loses_only_its_batch(corpus, dask_engine):
     lost = [o for o in out if isinstance(o, Rejection) and o.code == "M000"]
     assert [o.doc_id for o in lost] == [d.id for d in docs[12:18]]  # batch_size 6: the victim's batch only
     assert all(isinstance(o, Processed) or o.code == "M104" for o in out[:12] + out[18:])
+
+
+def test_pipe_gives_each_document_what_the_pipeline_gives_it(corpus):
+    """Stage by stage over groups (a small budget makes several), with the same results and the same
+    errors as one document at a time; a stage failing on one document leaves the others alone."""
+    from dataclasses import replace
+
+    from marsad.pipeline.engines import pipeline_for
+
+    pipeline = pipeline_for(SETTINGS)
+    docs = [i for i in items(corpus) if isinstance(i, Document)][:30]
+    docs.insert(5, Document(id="empty", text=" \n"))
+    expected: list = []
+    for d in docs:
+        try:
+            expected.append(pipeline(d))
+        except Exception as exc:
+            expected.append((type(exc), str(exc)))
+    got = pipeline.pipe(docs, budget=5000)
+    assert [g if not isinstance(g, Exception) else (type(g), str(g)) for g in got] == expected
+    assert sum(isinstance(g, Exception) for g in got) >= 2  # the empty one and the over-long ones
+
+    victim = next(k for k, e in enumerate(expected) if k > 0 and not isinstance(e, tuple))
+
+    class FailsOn:
+        name = "fails"
+
+        def __call__(self, analysis):
+            if analysis.document.id == docs[victim].id:
+                raise RuntimeError("a bug")
+            return analysis
+
+    broken = replace(pipeline, stages=(*pipeline.stages, FailsOn()))
+    out = broken.pipe(docs)
+    assert isinstance(out[victim], RuntimeError)
+    assert [o for k, o in enumerate(out) if k != victim and not isinstance(o, Exception)] == \
+        [e for k, e in enumerate(expected) if k != victim and not isinstance(e, tuple)]
