@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from marsad.cli.engine_args import engine_options_from_args
 from marsad.errors import ConfigError
 from marsad.ingest import Rejection, read_sources
 from marsad.model import Document
@@ -20,7 +21,6 @@ from marsad.pipeline.engines import (
     ExtractForWriter,
     JsonLines,
     SerialEngine,
-    engine_options_from_args,
     open_engine,
 )
 from marsad.pipeline.runner import Processed

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="also list hypothetical/future/negated/demanded/opinion statements, marked as such")
     p.add_argument("--lexicon-dir", help="folder of user data files layered over the bundled ones")
     p.add_argument("--gazetteer", help="user gazetteer file from `marsad gazetteer import`")
-    from marsad.pipeline.engines import add_engine_arguments
+    from marsad.cli.engine_args import add_engine_arguments
 
     add_engine_arguments(p)
     p.set_defaults(func=run)
@@ -47,8 +47,9 @@ def settings_from_args(args: argparse.Namespace) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
+    from marsad.cli.engine_args import engine_options_from_args
     from marsad.ingest import read_sources
-    from marsad.pipeline.engines import JsonLines, engine_options_from_args, open_engine
+    from marsad.pipeline.engines import JsonLines, open_engine
 
     options = engine_options_from_args(args)  # --engine/--jobs/--scheduler/--workers: same output, order aside
     out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-recursive", action="store_true", help="do not descend into sub-folders")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--default-date", help="reference date (YYYY-MM-DD) for undated documents")
-    from marsad.pipeline.engines import add_engine_arguments
+    from marsad.cli.engine_args import add_engine_arguments
 
     add_engine_arguments(p)
     p.set_defaults(func=run_ingest)
@@ -144,8 +144,9 @@ def _fetch_options(args: argparse.Namespace) -> Any:
 def run_ingest(args: argparse.Namespace) -> int:
     from functools import partial
 
+    from marsad.cli.engine_args import engine_options_from_args
     from marsad.ingest.run import ingest
-    from marsad.pipeline.engines import engine_options_from_args, ingest_on_engine
+    from marsad.pipeline.engines import ingest_on_engine
 
     options = engine_options_from_args(args)  # --engine dask / --jobs N: same outcomes, see pipeline.engines
     run: Any = ingest

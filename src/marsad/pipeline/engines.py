@@ -39,7 +39,6 @@ the same either way, order aside.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import multiprocessing
@@ -72,8 +71,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "Emitted", "Engine", "EngineOptions", "Extract", "ExtractForWriter",
-    "Extracted", "JsonLines", "ProcessEngine", "SerialEngine", "StoreWrite", "Task", "add_engine_arguments",
-    "batched", "close_worker_stores", "engine_options_from_args", "ingest_items", "ingest_on_engine", "lost_batch",
+    "Extracted", "JsonLines", "ProcessEngine", "SerialEngine", "StoreWrite", "Task",
+    "batched", "close_worker_stores", "ingest_items", "ingest_on_engine", "lost_batch",
     "lost_rejection", "open_engine", "pipeline_for", "run_batch", "worker_stores",
 ]
 
@@ -580,33 +579,3 @@ def ingest_on_engine(sources: Iterable[str | Path], store: Store, *, options: En
     with open_engine(options, settings=settings, pipeline=None if options.jobs > 1 and options.engine == "local"
                      else pipeline) as engine:
         return ingest_items(items, store, engine, on_item=on_item)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Command-line options shared by `marsad extract` and `marsad ingest`
-
-
-def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("engine", "where extraction runs (the same results on every engine, order aside)")
-    g.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="local: this machine (--jobs processes); dask: a dask.distributed cluster")
-    g.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="local engine: N worker processes (default 1: this process)")
-    g.add_argument("--scheduler", metavar="ADDRESS",
-                   help="dask engine: an existing scheduler, e.g. tcp://HOST:8786 (default: start a local cluster)")
-    g.add_argument("--workers", type=int, default=2, metavar="N",
-                   help="dask engine without --scheduler: a local cluster of N processes, 1 thread each (default 2)")
-    g.add_argument("--batch-size", type=int, default=None, metavar="N",
-                   help="at most N documents per task (default 64 on local processes, 256 on dask)")
-    g.add_argument("--unordered", action="store_true",
-                   help="write outputs as batches complete instead of in input order")
-
-
-def engine_options_from_args(args: argparse.Namespace) -> EngineOptions:
-    engine: EngineName = getattr(args, "engine", None) or "local"
-    if engine == "local" and getattr(args, "scheduler", None):
-        raise ConfigError("--scheduler needs --engine dask")
-    return EngineOptions(engine=engine, jobs=getattr(args, "jobs", 1), scheduler=getattr(args, "scheduler", None),
-                         workers=getattr(args, "workers", 2),
-                         batch_size=getattr(args, "batch_size", None),
-                         ordered=not getattr(args, "unordered", False))
