@@ -400,3 +400,22 @@ def test_pipe_gives_each_document_what_the_pipeline_gives_it(corpus):
     assert isinstance(out[victim], RuntimeError)
     assert [o for k, o in enumerate(out) if k != victim and not isinstance(o, Exception)] == \
         [e for k, e in enumerate(expected) if k != victim and not isinstance(e, tuple)]
+
+
+def test_the_serial_engine_reads_a_batch_ahead_or_one_item_with_batch_size_one(corpus):
+    docs = [i for i in items(corpus) if isinstance(i, Document)][:20]
+    read: list[str] = []
+
+    def feed():
+        for d in docs:
+            read.append(d.id)
+            yield d
+
+    for size, first_read in ((None, 8), (1, 1)):  # batches grow from 8; or one item at a time
+        read.clear()
+        with open_engine(EngineOptions(batch_size=size), settings=SETTINGS) as engine:
+            out = engine.run(feed(), task=JsonLines())
+            first = next(out)
+            assert len(read) == first_read
+            rest = list(out)
+        assert json.loads(first.line)["id"] == docs[0].id and len(rest) == len(docs) - 1

@@ -19,7 +19,8 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--workers", type=int, default=2, metavar="N",
                    help="dask engine without --scheduler: a local cluster of N processes, 1 thread each (default 2)")
     g.add_argument("--batch-size", type=int, default=None, metavar="N",
-                   help="at most N documents per task (default 64 on local processes, 256 on dask)")
+                   help="at most N documents per batch (default 64 in this process and on local processes, "
+                        "256 on dask)")
     g.add_argument("--unordered", action="store_true",
                    help="write outputs as batches complete instead of in input order")
 

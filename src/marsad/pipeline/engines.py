@@ -81,7 +81,7 @@ T_co = TypeVar("T_co", covariant=True)
 EngineName = Literal["local", "dask"]
 Extractor = Callable[[Document], ExtractionResult]
 
-DEFAULT_BATCH_SIZE = {"process": 64, "dask": 256}
+DEFAULT_BATCH_SIZE = {"serial": 64, "process": 64, "dask": 256}
 FIRST_BATCH_SIZE = 8
 log = logging.getLogger(__name__)
 
@@ -270,13 +270,16 @@ class _Base:
 
 
 class SerialEngine(_Base):
-    """This process, in input order: exactly ``runner.run_items`` with the default task."""
+    """This process, in input order: exactly ``runner.run_items`` with the default task. Tasks that extract
+    every item run in batches (``Pipeline.pipe``, stage by stage); with ``batch_size=1``, item by item."""
 
     name = "serial"
 
-    def __init__(self, settings: Settings, *, pipeline: Extractor | None = None) -> None:
+    def __init__(self, settings: Settings, *, pipeline: Extractor | None = None,
+                 batch_size: int | None = None) -> None:
         self.settings = settings
         self._pipeline = pipeline
+        self.batch_size = batch_size or DEFAULT_BATCH_SIZE["serial"]
 
     @property
     def pipeline(self) -> Extractor:
@@ -287,11 +290,11 @@ class SerialEngine(_Base):
     def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
         fn: Task[Any] = task or Extract()
         pipeline = self.pipeline
-        if not getattr(fn, "prefetch", False):
+        if self.batch_size == 1 or not getattr(fn, "prefetch", False):
             for item in items:
                 yield fn(pipeline, item)
             return
-        for batch in batched(items, DEFAULT_BATCH_SIZE["process"], first=FIRST_BATCH_SIZE):
+        for batch in batched(items, self.batch_size, first=min(FIRST_BATCH_SIZE, self.batch_size)):
             yield from run_batch(pipeline, batch, fn)
 
 
@@ -401,7 +404,7 @@ def open_engine(options: EngineOptions | None = None, *, settings: Settings | No
         if pipeline is not None:
             raise ConfigError("the process engine builds its pipeline from settings; do not pass one")
         return ProcessEngine(settings, options=options)
-    return SerialEngine(settings, pipeline=pipeline)
+    return SerialEngine(settings, pipeline=pipeline, batch_size=options.batch_size)
 
 
 # --------------------------------------------------------------------------------------------------------------
