@@ -31,9 +31,8 @@ class CharMap:
     table: dict[str, str]
     version: str
     # Derived once per table (see ``fold``): the one-to-one replacements, applied with ``str.replace`` (whitespace
-    # → space, A-Z → a-z included), and the characters whose replacement is not one character (deleted marks).
+    # → space, A-Z → a-z included), and whether that is exact for this table.
     pairs: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
-    irregular: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     fast: bool = field(init=False, repr=False, compare=False)
     # What the fast path rewrites after the one-to-one replacements: stretches of spaces and deleted marks
     # holding a mark or more than one space; what goes at the ends; and the expanding characters (to fall back).
@@ -53,14 +52,14 @@ class CharMap:
         fast = not (outputs & ({k for k, _ in pairs} | set(odd))) and not any(ch in _WS for k in odd
                                                                                for ch in self.table[k])
         object.__setattr__(self, "pairs", pairs)
-        object.__setattr__(self, "irregular", re.compile("[" + "".join(map(re.escape, odd)) + "]") if odd else None)
         object.__setattr__(self, "fast", fast)
-        dele = "".join(map(re.escape, (k for k in odd if not self.table[k])))
+        deleted = [k for k in odd if not self.table[k]]
+        dele = "".join(map(re.escape, deleted))
         exp = "".join(map(re.escape, (k for k in odd if self.table[k])))
         # (one character class first lets the regex engine skip ahead: twice as fast as «[ m]{2,}|[m]»)
         junk = f"[ {dele}](?:[ {dele}]+|(?<=[{dele}]))" if dele else "  +"
         object.__setattr__(self, "junk", re.compile(junk))
-        object.__setattr__(self, "edge", frozenset(" ") | {k for k in odd if not self.table[k]})
+        object.__setattr__(self, "edge", frozenset([" ", *deleted]))
         object.__setattr__(self, "expanding", re.compile(f"[{exp}]") if exp else None)
 
     @classmethod
@@ -138,16 +137,15 @@ def _is_mark(ch: str) -> bool:
 
 
 _WS = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
-_SPACES = re.compile(" {2,}")
 
 
 def fold(text: str, charmap: CharMap | None = None) -> Folded:
     """Fold ``text`` for matching and keep the offset map.
 
     The one-to-one replacements run as ``str.replace`` over the whole text (offsets unchanged); the few
-    deleted or expanded characters, and whitespace runs (one space at the run's first offset, none at the
-    start or the end), are then handled by slices. ``fold_reference`` is the same function character by
-    character; the two are tested equal.
+    deleted marks and whitespace runs (one space at the run's first offset, none at the start or the end) are
+    then cut out in one pass, keeping runs of offsets. A text with an expanding character takes
+    ``fold_reference``, the same function character by character; the two are tested equal.
     """
     cm = charmap or default_charmap()
     if not cm.fast or (cm.expanding is not None and cm.expanding.search(text) is not None):
