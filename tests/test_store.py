@@ -12,7 +12,7 @@ from marsad.ingest import Rejection
 from marsad.model import Document
 from marsad.store import DocumentFilter, EventFilter, FactFilter, open_store
 from marsad.store.migrations import LATEST_VERSION
-from test_store_support import BACKENDS, ResultBuilder, fresh_store, simple_result
+from test_store_support import BACKENDS, ResultBuilder, fresh_store, simple_result, write_concurrently
 
 T1 = ("قصفت قوات النظام بلدة كفرنبل في ريف إدلب الجنوبي يوم الثلاثاء، ما أدى إلى مقتل أربعة مدنيين، "
       "وسيطرت فصائل المعارضة على تلة قريبة.")
@@ -276,25 +276,9 @@ def test_newer_schema_refused(tmp_path):
 
 def test_concurrent_writers_same_documents(store):
     """Two connections (threads) writing the same batch in opposite orders: each document once, sources right."""
-    import threading
-
     results = [shelling(f"c{i}", f"{T1} رقم {i} " + "نص " * i, "قصفت قوات النظام بلدة كفرنبل", outlet=f"مرصد {i}")
                .build() for i in range(12)]
-    errors: list[BaseException] = []
-
-    def write(batch):
-        try:
-            with open_store(store.url) as other:
-                for r in batch:
-                    other.add(r)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write, args=(b,)) for b in (results, results[::-1])]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    errors = write_concurrently(store.url, [results, results[::-1]])
     assert errors == []
     assert store.count_documents() == 12
     evs = store.events()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -19,7 +18,7 @@ from marsad.model import ExtractionResult
 from marsad.store import open_store
 from marsad.store.backend import Connection, connect
 from marsad.store.migrations import LATEST_VERSION
-from test_store_support import BACKENDS, ResultBuilder, fresh_store, store_url
+from test_store_support import BACKENDS, ResultBuilder, fresh_store, store_url, write_concurrently
 
 LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
 SHELLING = "قصفت قوات النظام بلدة كفرنبل"
@@ -178,22 +177,8 @@ def test_concurrent_writers_with_revisions(store):
               for i in range(10)]
     revised = [build(f"r{i}", family_text(30 + i, 2), [(1, "2019-08-14")] if i % 2 else [],
                      url=f"https://e.org/r{i}") for i in range(10)]
-    errors: list[BaseException] = []
-
-    def write(batch: list[ExtractionResult]) -> None:
-        try:
-            with open_store(store.url) as other:
-                for r in batch:
-                    other.add(r)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=write, args=(b,)) for b in (news, [x for p in zip(firsts, revised,
-                                                                                           strict=True) for x in p])]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    interleaved = [x for p in zip(firsts, revised, strict=True) for x in p]
+    errors = write_concurrently(store.url, [news, interleaved], timeout=120)
     assert errors == []
     conn = connect(store.url)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,26 @@ def store_url(backend: str, tmp_path: Path) -> Iterator[str]:
 def fresh_store(backend: str, tmp_path: Path) -> Iterator[Store]:
     with store_url(backend, tmp_path) as url, open_store(url) as store:
         yield store
+
+
+def write_concurrently(url: str, batches: list[list[ExtractionResult]], *, timeout: float = 60) -> list[BaseException]:
+    """Each batch written by its own thread through its own connection; the errors they raised."""
+    errors: list[BaseException] = []
+
+    def write(batch: list[ExtractionResult]) -> None:
+        try:
+            with open_store(url) as other:
+                for r in batch:
+                    other.add(r)
+        except BaseException as exc:  # surfaced to the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return errors
 
 
 def analysed_tables(url: str) -> set[str]:
