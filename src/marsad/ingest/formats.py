@@ -102,9 +102,9 @@ def read_json(text: str, *, source: str, fmt: str = "json") -> Iterator[Item]:
         yield article_item(item, source=source, default_id=f"{source}:{n}", fmt=fmt)
 
 
-def _bounded_lines(stream: IO[Any], max_bytes: int) -> Iterator[tuple[int, Any, bool]]:
+def _bounded_lines(stream: IO[Any], max_bytes: int, first_line: int = 1) -> Iterator[tuple[int, Any, bool]]:
     """``(lineno, line, too_long)`` without ever holding more than ``max_bytes`` of one line."""
-    lineno = 0
+    lineno = first_line - 1
     nl: Any = "\n" if isinstance(stream, io.TextIOBase) else b"\n"
     while True:
         line = stream.readline(max_bytes + 1)
@@ -121,14 +121,22 @@ def _bounded_lines(stream: IO[Any], max_bytes: int) -> Iterator[tuple[int, Any, 
         yield lineno, line, False
 
 
-def read_jsonl(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[Item]:
-    """Stream a JSONL file line by line: bad lines are rejected one by one, good lines are kept."""
-    head = stream.peek(8192)[:8192] if hasattr(stream, "peek") else b""
-    try:
-        enc = sniff_encoding(head, what=source)
-    except BinaryInputError as exc:
-        yield Rejection.from_error(exc, source=source)
-        return
+def read_jsonl(stream: IO[bytes], *, source: str, max_bytes: int, first_line: int = 1,
+               encoding: str | None = None) -> Iterator[Item]:
+    """Stream a JSONL file line by line: bad lines are rejected one by one, good lines are kept.
+
+    A slice of a file (``marsad.ingest.slices``) starts at line ``first_line`` and is read with the
+    ``encoding`` sniffed from the head of the whole file (``"utf-8"``: no sniffing of the slice's own head).
+    """
+    if encoding is None:
+        head = stream.peek(8192)[:8192] if hasattr(stream, "peek") else b""
+        try:
+            enc = sniff_encoding(head, what=source)
+        except BinaryInputError as exc:
+            yield Rejection.from_error(exc, source=source)
+            return
+    else:
+        enc = encoding
     lines: IO[Any]
     if enc == "utf-8-sig":
         stream.read(3)
@@ -139,7 +147,7 @@ def read_jsonl(stream: IO[bytes], *, source: str, max_bytes: int) -> Iterator[It
         lines, per_line = io.TextIOWrapper(stream, encoding=enc, errors="strict", newline=""), False
     n_good = 0
     try:
-        for lineno, raw, too_long in _bounded_lines(lines, max_bytes):
+        for lineno, raw, too_long in _bounded_lines(lines, max_bytes, first_line):
             doc_id = f"{source}:{lineno}"
             if too_long:
                 yield Rejection(source, doc_id, "M104", f"line {lineno} is over the limit of {max_bytes:,} bytes")

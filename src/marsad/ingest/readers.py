@@ -120,9 +120,11 @@ def read_bytes(data: bytes, *, source: str, doc_id: str | None = None, kind: str
                             extra_meta={"encoding": decoded.encoding})
 
 
-def read_file(path: Path, *, text_column: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
-    """Read one file by its extension (see the module docstring)."""
-    source = str(path)
+def read_file(path: Path, *, text_column: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+              source: str | None = None) -> Iterator[Item]:
+    """Read one file by its extension (see the module docstring). ``source`` (default: ``str(path)``) names it
+    in ids and rejections, e.g. the relative path a user gave while ``path`` is absolute."""
+    source = str(path) if source is None else source
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES or suffix in (".csv", ".tsv"):
