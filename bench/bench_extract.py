@@ -57,8 +57,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
 
 
 def run_child(args: argparse.Namespace) -> int:
-    from marsad.ingest import read_sources
-    from marsad.pipeline.engines import EngineOptions, JsonLines, ingest_items, open_engine
+    from marsad.pipeline.engines import EngineOptions, JsonLines, ingest_sources, open_engine
     from marsad.settings import Settings
 
     cfg = CONFIGS[args.config]
@@ -77,9 +76,10 @@ def run_child(args: argparse.Namespace) -> int:
         t1 = time.perf_counter()
         if "store" not in cfg:
             n = rejected = 0
-            with open(args.output, "w", encoding="utf-8") as fh:
-                for emitted in engine.run(read_sources([args.corpus]), task=JsonLines()):
-                    fh.write(emitted.line + "\n")
+            with open(args.output, "wb") as fh:
+                for emitted in engine.run_sources([args.corpus], task=JsonLines()):
+                    fh.write(emitted.data)
+                    fh.write(b"\n")
                     n += 1
                     rejected += emitted.rejection is not None
             out.update(items=n, rejected=rejected)
@@ -87,7 +87,7 @@ def run_child(args: argparse.Namespace) -> int:
             from marsad.store import open_store
 
             with open_store(args.store_url) as store:
-                summary = ingest_items(read_sources([args.corpus]), store, engine)
+                summary = ingest_sources([args.corpus], store, engine)
             out.update(items=summary.seen, stored=summary.stored, rejected=summary.failed,
                        duplicates=summary.duplicates, events=summary.events)
         run_s = time.perf_counter() - t1

@@ -156,6 +156,47 @@ def test_a_dead_process_loses_only_its_batch(corpus):
     assert all(isinstance(o, Processed) or o.code == "M104" for o in out[:5] + out[10:])
 
 
+def a_folder(corpus: Path, tmp_path: Path) -> Path:
+    """The corpus, a copy of it split in two files, a text report and a JSON article: slices and whole files."""
+    root = tmp_path / "folder"
+    (root / "sub").mkdir(parents=True)
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    (root / "a.jsonl").write_text("".join(lines[:17]), encoding="utf-8")
+    (root / "sub" / "b.jsonl").write_text("".join(lines[17:]), encoding="utf-8")
+    (root / "c.txt").write_text("قصفت قوات النظام بلدة كفرنبل في ريف إدلب الجنوبي صباح اليوم.", encoding="utf-8")
+    (root / "d.json").write_text(json.dumps({"id": "d", "text": "سيطرت الفصائل على قرية في ريف حماة."},
+                                            ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+def test_run_sources_gives_the_serial_output_with_the_workers_reading(corpus, tmp_path, pool_engine):
+    folder = a_folder(corpus, tmp_path)
+    sources = [corpus, folder, tmp_path / "missing.jsonl"]
+    with open_engine(settings=SETTINGS) as engine:
+        serial = [e.line for e in engine.run(read_sources(sources), task=JsonLines())]
+        assert not engine.reads_on_workers
+    assert pool_engine.reads_on_workers
+    assert [e.line for e in pool_engine.run_sources(sources, task=JsonLines())] == serial
+    assert len(serial) == 2 * 63 + 3
+    with open_engine(EngineOptions(jobs=2, read="client"), settings=SETTINGS) as engine:
+        assert not engine.reads_on_workers
+        assert [e.line for e in engine.run_sources(sources, task=JsonLines())] == serial
+
+
+def test_a_dead_process_loses_only_its_slices(corpus):
+    docs = [i for i in items(corpus) if isinstance(i, Document)]
+    with open_engine(EngineOptions(jobs=2, batch_size=5, in_flight=4), settings=SETTINGS) as engine:
+        out = list(engine.run_sources([corpus], task=DieOn(docs[12].id)))
+    assert len(out) == 63
+    lost = [o for o in out if isinstance(o, Rejection) and o.code == "M000"]
+    # batches of 5 lines: the victim is on line 14, so lines 11-15 are lost, read again here to report them
+    # (line 11 is the malformed one: it keeps its own rejection)
+    batch = items(corpus)[10:15]
+    assert [o.doc_id for o in lost] == [i.id for i in batch if isinstance(i, Document)]
+    assert len(lost) == 4
+    assert docs[12].id in {o.doc_id for o in lost}
+
+
 def test_batches_grow_to_the_engine_batch_size():
     sizes = [len(b) for b in EngineOptions(engine="dask").batches(range(1000), "dask")]
     assert sizes == [8, 16, 32, 64, 128, 256, 256, 240]
@@ -178,6 +219,10 @@ def test_options_are_checked():
     opts = engine_options_from_args(argparse.Namespace(engine="dask", scheduler=None, jobs=1, workers=3,
                                                        batch_size=16, unordered=True))
     assert (opts.engine, opts.workers, opts.batch_size, opts.ordered) == ("dask", 3, 16, False)
+    assert opts.read == "auto"
+    assert engine_options_from_args(argparse.Namespace(engine="dask", read="client")).read == "client"
+    with pytest.raises(ConfigError):
+        EngineOptions(read="scheduler")  # type: ignore[arg-type]
 
 
 # ---- Dask -------------------------------------------------------------------------------------------------
@@ -210,6 +255,39 @@ def test_dask_unordered_gives_the_same_outputs_and_rejections(corpus, serial_lin
         engine.close()
     assert sorted(lines) == sorted(serial_lines)
     assert codes(lines) == codes(serial_lines)
+
+
+@needs_dask
+def test_dask_workers_read_their_own_slices(corpus, tmp_path, dask_engine, monkeypatch):
+    """On the local cluster the workers read the files: nothing is scattered, the output is the serial one."""
+    sources = [corpus, a_folder(corpus, tmp_path)]
+    with open_engine(settings=SETTINGS) as engine:
+        serial = [e.line for e in engine.run(read_sources(sources), task=JsonLines())]
+    scattered: list[object] = []
+    real_scatter = dask_engine.client.scatter
+    monkeypatch.setattr(dask_engine.client, "scatter", lambda data, **kw: scattered.append(data) or
+                        real_scatter(data, **kw))
+    assert dask_engine.reads_on_workers
+    assert [e.line for e in dask_engine.run_sources(sources, task=JsonLines())] == serial
+    assert scattered == []
+    assert [e.line for e in dask_engine.run(read_sources(sources), task=JsonLines())] == serial
+    assert len(scattered) >= 2  # items read here travel as scattered data
+
+
+@needs_dask
+def test_a_shared_cluster_reads_on_the_client_unless_told_the_workers_see_the_files(corpus, serial_lines,
+                                                                                    dask_engine):
+    from marsad.pipeline.dask_engine import DaskEngine
+
+    address = dask_engine.client.scheduler.address
+    for read, on_workers in [("auto", False), ("client", False), ("workers", True)]:
+        engine = DaskEngine(SETTINGS, options=EngineOptions(engine="dask", scheduler=address, read=read,
+                                                            batch_size=9))
+        try:
+            assert engine.reads_on_workers is on_workers
+            assert [e.line for e in engine.run_sources([corpus], task=JsonLines())] == serial_lines
+        finally:
+            engine.close()
 
 
 @dataclass(frozen=True)
@@ -274,12 +352,15 @@ def stored(store) -> dict[str, dict]:
     return out
 
 
-def ingest_with(store_url: str, corpus: Path, engine):
-    from marsad.pipeline.engines import ingest_items
+def ingest_with(store_url: str, corpus: Path, engine, *, via: str = "items"):
+    from marsad.pipeline.engines import ingest_items, ingest_sources
     from marsad.store import open_store
 
     with open_store(store_url) as store:
-        summary = ingest_items(items(corpus), store, engine)
+        if via == "items":
+            summary = ingest_items(items(corpus), store, engine)
+        else:  # the workers read the file themselves where they can (PostgreSQL)
+            summary = ingest_sources([corpus], store, engine)
         return summary, stored(store), sorted((f.doc_id, f.code) for f in store.failures())
 
 
@@ -310,13 +391,15 @@ def test_ingest_sqlite_single_writer_matches_serial(small, tmp_path, serial_inge
 
 
 @pytest.mark.pg
+@pytest.mark.parametrize("via", ["items", "sources"])
 @pytest.mark.parametrize("engine_name", ENGINES)
-def test_ingest_postgresql_written_from_workers_matches_serial(small, tmp_path, serial_ingest, engine_name, request):
+def test_ingest_postgresql_written_from_workers_matches_serial(small, tmp_path, serial_ingest, engine_name, request,
+                                                               via):
     from test_store_support import analysed_tables, store_url
 
     engine = request.getfixturevalue(engine_name)
     with store_url("postgresql", tmp_path) as url:
-        other = ingest_with(url, small, engine)
+        other = ingest_with(url, small, engine, via=via)
         assert {"documents", "events", "failures"} <= analysed_tables(url)  # by the client, at the end
     assert other[1] == serial_ingest[1] and other[2] == serial_ingest[2]
     assert (other[0].stored, other[0].failed, other[0].events) == (serial_ingest[0].stored, serial_ingest[0].failed,
@@ -419,3 +502,55 @@ def test_the_serial_engine_reads_a_batch_ahead_or_one_item_with_batch_size_one(c
             assert len(read) == first_read
             rest = list(out)
         assert json.loads(first.line)["id"] == docs[0].id and len(rest) == len(docs) - 1
+
+
+def test_json_lines_travel_packed_in_one_buffer_and_come_back_the_same(corpus):
+    from marsad.pipeline.engines import EmittedBatch, Outputs, pack_outputs, pipeline_for, run_batch, unpack_outputs
+
+    task = JsonLines()
+    out = run_batch(pipeline_for(SETTINGS), items(corpus), task)
+    packed = pack_outputs(task, out)
+    assert isinstance(packed, EmittedBatch) and packed.data.count(b"\n") == len(out) == 63
+    assert unpack_outputs(task, packed) == out
+    assert unpack_outputs(task, pack_outputs(task, [])) == []
+    assert {e.rejection.code for e in out if e.rejection} == {"M103", "M104", "M105", "M106"}
+    assert [e.warnings for e in unpack_outputs(task, packed)] == [e.warnings for e in out]
+    generic = pack_outputs(Extract(), ["a", "b"])  # a task without pack: one object, not a list
+    assert isinstance(generic, Outputs) and unpack_outputs(Extract(), generic) == ["a", "b"]
+
+
+@dataclass(frozen=True)
+class GcState:
+    """A task reporting whether the cyclic collector is on while it runs (and failing on one document)."""
+
+    fail_on: str = ""
+
+    def __call__(self, pipeline, item):
+        import gc
+
+        if isinstance(item, Document) and item.id == self.fail_on:
+            raise RuntimeError("boom")
+        return gc.isenabled()
+
+    def lost(self, item, rejection):
+        return rejection
+
+
+def test_the_collector_is_paused_for_a_batch_and_back_after_it_even_after_an_error(corpus):
+    import gc
+
+    from marsad.pipeline.engines import pipeline_for, run_batch
+
+    docs = [i for i in items(corpus) if isinstance(i, Document)][:5]
+    assert gc.isenabled()
+    assert run_batch(pipeline_for(SETTINGS), docs, GcState()) == [False] * 5
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        run_batch(pipeline_for(SETTINGS), docs, GcState(fail_on=docs[2].id))
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that turned it off keeps it off
+        run_batch(pipeline_for(SETTINGS), docs, GcState())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

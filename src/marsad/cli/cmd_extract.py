@@ -48,16 +48,20 @@ def settings_from_args(args: argparse.Namespace) -> object:
 
 def run(args: argparse.Namespace) -> int:
     from marsad.cli.engine_args import engine_options_from_args
-    from marsad.ingest import read_sources
-    from marsad.pipeline.engines import JsonLines, open_engine
+    from marsad.pipeline.engines import JsonLines, ReadOptions, open_engine
 
     options = engine_options_from_args(args)  # --engine/--jobs/--scheduler/--workers: same output, order aside
-    out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    if args.output:
+        out: IO[bytes] = open(args.output, "wb")  # noqa: SIM115 (closed in the finally below)
+    else:
+        sys.stdout.flush()
+        out = sys.stdout.buffer  # the lines are UTF-8 bytes already
     done = rejected = 0
     try:
         with open_engine(options, settings=settings_from_args(args)) as engine:  # type: ignore[arg-type]
             task = JsonLines(include_suppressed=args.include_suppressed)
-            for emitted in engine.run(read_sources(args.paths, text_column=args.text_column), task=task):
+            read = ReadOptions(text_column=args.text_column)
+            for emitted in engine.run_sources(args.paths, task=task, read=read):
                 if emitted.rejection is None:
                     done += 1
                     if emitted.warnings:  # e.g. M150: a bad published date, document still processed
@@ -67,10 +71,13 @@ def run(args: argparse.Namespace) -> int:
                     rej = emitted.rejection
                     rejected += 1
                     print(f"marsad: rejected {rej.doc_id or rej.source}: [{rej.code}] {rej.reason}", file=sys.stderr)
-                out.write(emitted.line + "\n")
+                out.write(emitted.data)
+                out.write(b"\n")
     finally:
-        if out is not sys.stdout:
+        if args.output:
             out.close()
+        else:
+            out.flush()
     print(f"marsad: {done} processed, {rejected} rejected", file=sys.stderr)
     if done == 0 and rejected:
         return 2

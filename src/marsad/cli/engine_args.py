@@ -21,6 +21,10 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--batch-size", type=int, default=None, metavar="N",
                    help="at most N documents per batch (default 64 in this process and on local processes, "
                         "256 on dask)")
+    g.add_argument("--read", choices=("auto", "client", "workers"), default="auto",
+                   help="who reads input files on a parallel engine: workers (each its own slices; they must see "
+                        "the files at the same paths), client (this process reads and sends the documents), "
+                        "auto (default: workers, except on a --scheduler cluster)")
     g.add_argument("--unordered", action="store_true",
                    help="write outputs as batches complete instead of in input order")
 
@@ -32,4 +36,4 @@ def engine_options_from_args(args: argparse.Namespace) -> EngineOptions:
     return EngineOptions(engine=engine, jobs=getattr(args, "jobs", 1), scheduler=getattr(args, "scheduler", None),
                          workers=getattr(args, "workers", 2),
                          batch_size=getattr(args, "batch_size", None),
-                         ordered=not getattr(args, "unordered", False))
+                         ordered=not getattr(args, "unordered", False), read=getattr(args, "read", None) or "auto")

@@ -9,9 +9,13 @@ Imported only for ``--engine dask`` (it needs ``pip install 'marsad[dask]'``).
   worker, including one that joins later, unpickles it once at registration, and tasks look it up by the
   plugin's name. (A scattered future would not do: Dask's active memory manager drops "extra" replicas,
   and the pipeline would travel again.) Batches carry only documents and the small task object.
+* Input: with ``run_sources`` on a local cluster (or ``--read workers`` on a cluster that shares our file
+  system) the workers read their own slices of the input files (``marsad.ingest.slices``), as
+  ``dask.bag.read_text`` does: a task carries a few numbers, and the client neither parses nor ships the
+  documents. Items read on the client (stdin, URLs, ``run(items)``) are scattered as data and tasks refer
+  to them, so no task message carries documents (see ``DaskEngine._submit``).
 * Backpressure: at most ``in_flight`` batches are submitted at a time, waited on in submission order
-  (``ordered``) or with ``as_completed``; finished futures are released at once. Batches are scattered as
-  data and tasks refer to them, so no task message carries documents (see ``DaskEngine._submit``).
+  (``ordered``) or with ``as_completed``; finished futures are released at once.
 * A batch lost with a worker (the worker died running it, or died holding its scattered data) runs once more
   by itself; lost again, its items become ``M000`` rejections through ``task.lost``. Any other error (a
   failing store, a bug in a task) stops the run.
@@ -32,8 +36,10 @@ import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from marsad.errors import ConfigError
-from marsad.ingest.base import Item
+from marsad.ingest.slices import Slices
 from marsad.pipeline.engines import (
+    Batch,
+    EngineBase,
     EngineOptions,
     Extract,
     Extractor,
@@ -41,7 +47,8 @@ from marsad.pipeline.engines import (
     close_worker_stores,
     lost_batch,
     pipeline_for,
-    run_batch,
+    run_packed_batch,
+    unpack_outputs,
 )
 from marsad.settings import Settings
 
@@ -78,13 +85,13 @@ class PipelinePlugin(WorkerPlugin):
         close_worker_stores()
 
 
-def run_plugin_batch(plugin_name: str, batch: list[Item], task: Task[T]) -> list[T]:
-    """One batch on a Dask worker, with the pipeline its plugin brought."""
+def run_plugin_batch(plugin_name: str, batch: Batch, task: Task[T]) -> Any:
+    """One batch on a Dask worker, with the pipeline its plugin brought; its outputs packed (``pack_outputs``)."""
     plugin: PipelinePlugin = get_worker().plugins[plugin_name]  # type: ignore[assignment]
-    return run_batch(plugin.pipeline, batch, task)
+    return run_packed_batch(plugin.pipeline, batch, task)
 
 
-class DaskEngine:
+class DaskEngine(EngineBase):
     """dask.distributed: ``scheduler`` address, or a LocalCluster of ``workers`` processes × 1 thread."""
 
     name = "dask"
@@ -118,18 +125,20 @@ class DaskEngine:
             self.close()
             raise
 
-    def __enter__(self) -> DaskEngine:
-        return self
+    @property
+    def reads_on_workers(self) -> bool:
+        """``--read workers``, or ``auto`` on a local cluster (its workers see this machine's files)."""
+        return self.options.read == "workers" or (self.options.read == "auto" and self._cluster is not None)
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _submit(self, batch: list[Item], task: Task[Any]) -> tuple[Any, Any]:
-        """Scatter the batch, then submit the task that reads it: the documents travel as data, straight to a
-        worker, never inside a task message (Dask keeps the last 1,000 messages of each stream for debugging,
-        which would hold up to 1,000 batches per worker in the scheduler and the client)."""
+    def _submit(self, batch: Batch, task: Task[Any]) -> tuple[Any, Any]:
+        """Submit a batch's task. Slices go in the task (a few numbers); items are scattered first and the
+        task refers to them: documents travel as data, straight to a worker, never inside a task message (Dask
+        keeps the last 1,000 messages of each stream for debugging, which would hold up to 1,000 batches per
+        worker in the scheduler and the client)."""
         self._submitted += 1
         key = f"marsad-batch-{os.getpid()}-{self.plugin_name[-12:]}-{self._submitted}"
+        if isinstance(batch, Slices):
+            return self.client.submit(run_plugin_batch, self.plugin_name, batch, task, key=key, pure=False), None
         for attempt in range(_SCATTER_TRIES):
             try:
                 [data] = self.client.scatter([batch], hash=False)
@@ -141,45 +150,47 @@ class DaskEngine:
                 time.sleep(0.5 * (attempt + 1))
         return self.client.submit(run_plugin_batch, self.plugin_name, data, task, key=key, pure=False), data
 
-    def _again(self, batch: list[Item], task: Task[T]) -> list[T]:
+    def _again(self, batch: Batch, task: Task[T]) -> list[T]:
         """A batch lost with its worker (it died, or took the batch's data with it) runs once more, by itself;
         lost again, its items become ``M000`` rejections."""
         fut, data = self._submit(batch, task)
         try:
-            out: list[T] = fut.result()
+            out: list[T] = unpack_outputs(task, fut.result())
         except Exception as exc:
             if type(exc).__name__ not in _WORKER_LOSS:
                 raise
             out = lost_batch(task, batch, exc)
         fut.release()
-        data.release()
+        if data is not None:
+            data.release()
         return out
 
-    def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
+    def run_batches(self, batches: Iterable[Batch], *, task: Task[T] | None = None) -> Iterator[T]:
         fn: Task[Any] = task or Extract()
         window = self.options.window(self.parallelism)
-        batches: dict[str, tuple[list[Item], Any]] = {}
+        sent: dict[str, tuple[Batch, Any]] = {}
 
-        def submit(batch: list[Item]) -> Any:
+        def submit(batch: Batch) -> Any:
             fut, data = self._submit(batch, fn)
-            batches[fut.key] = (batch, data)
+            sent[fut.key] = (batch, data)
             return fut
 
         def collect(fut: Any) -> list[T]:
-            batch, data = batches.pop(fut.key)
+            batch, data = sent.pop(fut.key)
             try:
-                out: list[T] = fut.result()
+                out: list[T] = unpack_outputs(fn, fut.result())
             except Exception as exc:
                 if type(exc).__name__ not in _WORKER_LOSS:
                     raise
                 out = self._again(batch, fn)
             fut.release()
-            data.release()
+            if data is not None:
+                data.release()
             return out
 
         if self.options.ordered:
             pending: deque[Any] = deque()
-            for batch in self.options.batches(items, self.name):
+            for batch in batches:
                 while len(pending) >= window:
                     yield from collect(pending.popleft())
                 pending.append(submit(batch))
@@ -187,7 +198,7 @@ class DaskEngine:
                 yield from collect(pending.popleft())
             return
         ac = as_completed()
-        for batch in self.options.batches(items, self.name):
+        for batch in batches:
             while ac.count() >= window:
                 yield from collect(next(ac))
             ac.add(submit(batch))

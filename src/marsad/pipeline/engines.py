@@ -40,6 +40,7 @@ the same either way, order aside.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -58,6 +59,8 @@ import orjson
 
 from marsad.errors import ConfigError, MarsadError
 from marsad.ingest.base import Item, Rejection
+from marsad.ingest.readers import read_sources
+from marsad.ingest.slices import ReadOptions, Slices, plan_reads
 from marsad.model import Document, ExtractionResult
 from marsad.pipeline.runner import Outcome, Processed, prefetched, process_one
 from marsad.settings import Settings
@@ -72,15 +75,18 @@ if TYPE_CHECKING:
     from marsad.store import Store
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE", "Emitted", "Engine", "EngineOptions", "Extract", "ExtractForWriter",
-    "Extracted", "JsonLines", "ProcessEngine", "SerialEngine", "StoreWrite", "Task",
-    "batched", "close_worker_stores", "ingest_items", "ingest_on_engine", "lost_batch",
-    "lost_rejection", "open_engine", "pipeline_for", "run_batch", "worker_stores",
+    "DEFAULT_BATCH_SIZE", "Batch", "Emitted", "EmittedBatch", "Engine", "EngineBase", "EngineOptions", "Extract",
+    "ExtractForWriter", "Extracted", "JsonLines", "Outputs", "ProcessEngine", "ReadOptions", "SerialEngine",
+    "StoreWrite", "Task", "batch_items", "close_worker_stores", "gc_paused", "ingest_items", "ingest_on_engine",
+    "ingest_sources", "lost_batch", "lost_rejection", "open_engine", "pack_outputs", "pipeline_for", "run_batch",
+    "run_packed_batch", "unpack_outputs", "worker_stores"
 ]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 EngineName = Literal["local", "dask"]
+ReadOn = Literal["auto", "client", "workers"]
+Batch = list[Item] | Slices  # items read on the client, or slices of files that the worker reads itself
 Extractor = Callable[[Document], ExtractionResult]
 
 DEFAULT_BATCH_SIZE = {"serial": 64, "process": 64, "dask": 256}
@@ -101,6 +107,7 @@ class EngineOptions:
     in_flight: int = 0
     ordered: bool = True
     memory_limit: str | None = None  # per LocalCluster worker, e.g. "1GiB"; None = Dask's default
+    read: ReadOn = "auto"  # who reads input files in run_sources (auto: workers when they share our files)
 
     def __post_init__(self) -> None:
         if self.engine not in ("local", "dask"):
@@ -112,6 +119,8 @@ class EngineOptions:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} must be a positive integer, got {value!r}",
                                   value=value)
+        if self.read not in ("auto", "client", "workers"):
+            raise ConfigError(f"--read must be auto, client or workers, got {self.read!r}", value=self.read)
         if self.in_flight < 0:
             raise ConfigError(f"in_flight must be >= 0, got {self.in_flight!r}", value=self.in_flight)
         if self.scheduler is not None and "://" not in self.scheduler:
@@ -123,10 +132,19 @@ class EngineOptions:
         """Whether these options ask for more than this process (``--jobs N`` or ``--engine dask``)."""
         return self.engine == "dask" or self.jobs > 1
 
-    def batches(self, items: Iterable[T], engine: str) -> Iterator[list[T]]:
-        """``items`` in batches for ``engine``: growing from ``FIRST_BATCH_SIZE`` to the batch size."""
+    def batch_sizes(self, engine: str) -> Iterator[int]:
+        """The size of each batch in turn for ``engine``: doubling from ``FIRST_BATCH_SIZE`` to the batch size."""
         size = self.batch_size or DEFAULT_BATCH_SIZE.get(engine, 64)
-        return batched(items, size, first=min(FIRST_BATCH_SIZE, size))
+        step = min(FIRST_BATCH_SIZE, size)
+        while True:
+            yield step
+            step = min(step * 2, size)
+
+    def batches(self, items: Iterable[T], engine: str) -> Iterator[list[T]]:
+        """``items`` in batches for ``engine`` (sizes from ``batch_sizes``)."""
+        it, sizes = iter(items), self.batch_sizes(engine)
+        while chunk := list(islice(it, next(sizes))):
+            yield chunk
 
     def window(self, parallelism: int) -> int:
         return self.in_flight or 3 * max(parallelism, 1)
@@ -137,11 +155,37 @@ class EngineOptions:
 
 
 class Task(Protocol[T_co]):
+    """What runs on the worker for each item. A task may also define ``pack(outputs)`` (on the worker) and
+    ``unpack(packed)`` (on the client): how a batch's outputs travel (``JsonLines``: one buffer). Without them a
+    batch travels as one ``Outputs`` object."""
+
     def __call__(self, pipeline: Extractor, item: Item, /) -> T_co: ...
 
     def lost(self, item: Item, rejection: Rejection, /) -> T_co:
         """The output for an item whose worker died (runs on the client)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """A batch's outputs as one object on the wire: Dask serialises a list item by item (a frame and a header
+    each), a cost paid on the worker's event loop and on the client for every document."""
+
+    items: tuple[Any, ...]
+
+
+def pack_outputs(task: Task[T], outputs: list[T]) -> Any:
+    """On the worker: how a batch's outputs travel (``task.pack``, else ``Outputs``)."""
+    pack = getattr(task, "pack", None)
+    return pack(outputs) if pack is not None else Outputs(tuple(outputs))
+
+
+def unpack_outputs(task: Task[T], packed: Any) -> list[T]:
+    """On the client: a batch's outputs back from ``pack_outputs``."""
+    if isinstance(packed, Outputs):
+        return list(packed.items)
+    out: list[T] = task.unpack(packed)  # type: ignore[attr-defined]
+    return out
 
 
 @dataclass(frozen=True)
@@ -159,12 +203,29 @@ class Extract:
 
 @dataclass(frozen=True, slots=True)
 class Emitted:
-    """One output line of ``marsad extract`` (JSON, no newline) and the rejection it reports, if any."""
+    """One output line of ``marsad extract`` (``data``: UTF-8 JSON, no newline; ``line``: the same as text) and
+    the rejection it reports, if any."""
 
-    line: str
+    data: bytes
     rejection: Rejection | None = None
-    warnings: tuple[str, ...] = ()  # the document's warnings (also in ``line``), for the client to report
+    warnings: tuple[str, ...] = ()  # the document's warnings (also in the line), for the client to report
     doc_id: str | None = None
+
+    @property
+    def line(self) -> str:
+        return self.data.decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class EmittedBatch:
+    """A batch of ``Emitted`` as it travels back from a worker: every line in one buffer (``data``, each line
+    ended by a newline at ``ends[i]``) rather than one object per line, which Dask would serialise one by one."""
+
+    data: bytes
+    ends: tuple[int, ...]
+    rejections: tuple[Rejection | None, ...]
+    warnings: tuple[tuple[str, ...], ...]
+    doc_ids: tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
@@ -176,18 +237,34 @@ class JsonLines:
 
     def emit(self, outcome: Outcome) -> Emitted:
         # orjson: compact UTF-8 JSON, four times faster than ``json.dumps`` on our ~12 KB lines (it was a
-        # twentieth of the time per article), with the same values.
+        # twentieth of the time per article), with the same values; kept as bytes to the file.
         if isinstance(outcome, Processed):
             obj = outcome.result.to_prediction(include_suppressed=self.include_suppressed)
-            return Emitted(orjson.dumps(obj).decode(), warnings=outcome.result.warnings,
-                           doc_id=outcome.result.document.id)
-        return Emitted(orjson.dumps(outcome.to_dict()).decode(), outcome)
+            return Emitted(orjson.dumps(obj), warnings=outcome.result.warnings, doc_id=outcome.result.document.id)
+        return Emitted(orjson.dumps(outcome.to_dict()), outcome, doc_id=outcome.doc_id)
 
     def __call__(self, pipeline: Extractor, item: Item) -> Emitted:
         return self.emit(Extract()(pipeline, item))
 
     def lost(self, item: Item, rejection: Rejection) -> Emitted:
         return self.emit(rejection)
+
+    def pack(self, outputs: list[Emitted]) -> EmittedBatch:
+        data = b"\n".join(e.data for e in outputs) + b"\n"
+        ends, end = [], -1
+        for e in outputs:
+            end += len(e.data) + 1
+            ends.append(end)
+        return EmittedBatch(data, tuple(ends), tuple(e.rejection for e in outputs),
+                            tuple(e.warnings for e in outputs), tuple(e.doc_id for e in outputs))
+
+    def unpack(self, packed: EmittedBatch) -> list[Emitted]:
+        out, start, data = [], 0, packed.data
+        for end, rejection, warnings, doc_id in zip(packed.ends, packed.rejections, packed.warnings,
+                                                    packed.doc_ids, strict=True):
+            out.append(Emitted(data[start:end], rejection, warnings, doc_id))
+            start = end + 1
+        return out
 
 
 def lost_rejection(item: Item, exc: BaseException) -> Rejection:
@@ -199,17 +276,46 @@ def lost_rejection(item: Item, exc: BaseException) -> Rejection:
                      "please report it")
 
 
-def lost_batch(task: Task[T], batch: list[Item], exc: BaseException) -> list[T]:
-    log.warning("marsad: a batch of %d items was lost (%s: %s)", len(batch), type(exc).__name__, exc)
-    return [task.lost(item, lost_rejection(item, exc)) for item in batch]
+def batch_items(batch: Batch) -> list[Item]:
+    """The items of a batch: as sent, or read from its slices (on the worker, or on the client for ``lost``)."""
+    return batch.items() if isinstance(batch, Slices) else batch
 
 
-def run_batch(pipeline: Extractor, batch: list[Item], task: Task[T]) -> list[T]:
-    """One batch on a worker. A task that extracts every item (``prefetch``) gets the batch's results
-    computed stage by stage (``Pipeline.pipe``), the same results, faster."""
-    if getattr(task, "prefetch", False):
-        pipeline = prefetched(pipeline, batch)
-    return [task(pipeline, item) for item in batch]
+def lost_batch(task: Task[T], batch: Batch, exc: BaseException) -> list[T]:
+    items = batch_items(batch)
+    log.warning("marsad: a batch of %d items was lost (%s: %s)", len(items), type(exc).__name__, exc)
+    return [task.lost(item, lost_rejection(item, exc)) for item in items]
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a batch. Extraction makes no reference cycles (callgrind and
+    ``gc.callbacks``: a collection during a run frees nothing), yet the collector walked every young object
+    again and again: 2.3 % of the instructions per article. Cycles made meanwhile (an exception's traceback,
+    say) wait for the next collection after the batch."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def run_batch(pipeline: Extractor, batch: Batch, task: Task[T]) -> list[T]:
+    """One batch on a worker (reading its slices first, if it is ``Slices``). A task that extracts every item
+    (``prefetch``) gets the batch's results computed stage by stage (``Pipeline.pipe``), the same, faster."""
+    with gc_paused():
+        items = batch_items(batch)
+        if getattr(task, "prefetch", False):
+            pipeline = prefetched(pipeline, items)
+        return [task(pipeline, item) for item in items]
+
+
+def run_packed_batch(pipeline: Extractor, batch: Batch, task: Task[T]) -> Any:
+    """``run_batch`` on a worker of another process, its outputs packed for the way back (``pack_outputs``)."""
+    return pack_outputs(task, run_batch(pipeline, batch, task))
 
 
 @cache
@@ -229,17 +335,8 @@ def _pid_after(seconds: float) -> int:
     return os.getpid()
 
 
-def _run_batch_cached(settings: Settings, batch: list[Item], task: Task[T]) -> list[T]:
-    return run_batch(pipeline_for(settings), batch, task)
-
-
-def batched(items: Iterable[T], size: int, *, first: int | None = None) -> Iterator[list[T]]:
-    """Lists of ``size`` items (the last may be shorter); with ``first``, the sizes grow from it, doubling."""
-    it = iter(items)
-    step = min(first or size, size)
-    while chunk := list(islice(it, step)):
-        yield chunk
-        step = min(step * 2, size)
+def _run_batch_cached(settings: Settings, batch: Batch, task: Task[T]) -> Any:
+    return run_packed_batch(pipeline_for(settings), batch, task)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -249,15 +346,57 @@ def batched(items: Iterable[T], size: int, *, first: int | None = None) -> Itera
 class Engine(Protocol):
     name: str
     parallelism: int
+    options: EngineOptions
+
+    @property
+    def reads_on_workers(self) -> bool: ...
 
     def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]: ...
+
+    def run_batches(self, batches: Iterable[Batch], *, task: Task[T] | None = None) -> Iterator[T]: ...
+
+    def run_sources(self, sources: Iterable[str | Path], *, task: Task[T] | None = None,
+                    read: ReadOptions | None = None,
+                    client_read: Callable[[str], Iterable[Item]] | None = None) -> Iterator[T]: ...
 
     def close(self) -> None: ...
 
 
-class _Base:
+class EngineBase:
+    """What every engine shares: ``run`` and ``run_sources`` in terms of the engine's ``run_batches``."""
+
     name = "base"
     parallelism = 1
+    options: EngineOptions
+
+    @property
+    def reads_on_workers(self) -> bool:
+        """Whether ``run_sources`` lets the workers read the input files (``Slices``) instead of this process."""
+        return False
+
+    def run_batches(self, batches: Iterable[Batch], *, task: Task[T] | None = None) -> Iterator[T]:
+        raise NotImplementedError
+
+    def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
+        """One output per item, in order (unless ``options.ordered`` is false)."""
+        return self.run_batches(self.options.batches(items, self.name), task=task)
+
+    def run_sources(self, sources: Iterable[str | Path], *, task: Task[T] | None = None,
+                    read: ReadOptions | None = None,
+                    client_read: Callable[[str], Iterable[Item]] | None = None) -> Iterator[T]:
+        """``run(read_sources(sources))``, the same outputs; on engines that ``reads_on_workers``, the client
+        only cuts the files into slices and each worker reads its own (``marsad.ingest.slices``).
+        ``client_read`` reads what is not a local file or folder (``-``, URLs); default ``read_sources``."""
+        read = read or ReadOptions()
+        if self.reads_on_workers:
+            plan = plan_reads(sources, read, self.options.batch_sizes(self.name), client_read=client_read)
+            return self.run_batches(plan, task=task)
+        if client_read is not None:
+            items: Iterable[Item] = (item for src in sources for item in client_read(str(src)))
+        else:
+            items = read_sources(sources, text_column=read.text_column, max_bytes=read.max_bytes,
+                                 recursive=read.recursive)
+        return self.run(items, task=task)
 
     def __enter__(self) -> Any:
         return self
@@ -269,7 +408,7 @@ class _Base:
         """Nothing to release."""
 
 
-class SerialEngine(_Base):
+class SerialEngine(EngineBase):
     """This process, in input order: exactly ``runner.run_items`` with the default task. Tasks that extract
     every item run in batches (``Pipeline.pipe``, stage by stage); with ``batch_size=1``, item by item."""
 
@@ -289,19 +428,22 @@ class SerialEngine(_Base):
 
     def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
         fn: Task[Any] = task or Extract()
+        if not getattr(fn, "prefetch", False):  # item by item: nothing to gain from batches
+            pipeline = self.pipeline
+            return (fn(pipeline, item) for item in items)
+        return self.run_batches(self.options.batches(items, self.name), task=fn)
+
+    def run_batches(self, batches: Iterable[Batch], *, task: Task[T] | None = None) -> Iterator[T]:
+        fn: Task[Any] = task or Extract()
         pipeline = self.pipeline
-        if not getattr(fn, "prefetch", False):
-            for item in items:
-                yield fn(pipeline, item)
-            return
-        for batch in self.options.batches(items, self.name):
+        for batch in batches:
             yield from run_batch(pipeline, batch, fn)
 
 
-_Entry = tuple["Future[list[Any]]", list[Item], ProcessPoolExecutor]  # a batch in flight, and its pool
+_Entry = tuple["Future[Any]", Batch, ProcessPoolExecutor]  # a batch in flight, and its pool
 
 
-class ProcessEngine(_Base):
+class ProcessEngine(EngineBase):
     """``jobs`` local processes; the pipeline is built once per process by the pool's initializer."""
 
     name = "process"
@@ -311,6 +453,10 @@ class ProcessEngine(_Base):
         self.options = options
         self.parallelism = options.jobs
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def reads_on_workers(self) -> bool:
+        return self.options.read != "client"  # processes of this machine see its files
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -333,17 +479,17 @@ class ProcessEngine(_Base):
             pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def _alone(self, batch: list[Item], task: Task[T]) -> list[T]:
+    def _alone(self, batch: Batch, task: Task[T]) -> list[T]:
         """Run one batch by itself in a fresh pool: after a crash, the batches that were in flight run again
         one at a time, so only the batch that kills its process is lost."""
         pool = self._executor()
         try:
-            return pool.submit(_run_batch_cached, self.settings, batch, task).result()
+            return unpack_outputs(task, pool.submit(_run_batch_cached, self.settings, batch, task).result())
         except BrokenProcessPool as exc:
             self._broken(pool)
             return lost_batch(task, batch, exc)
 
-    def run(self, items: Iterable[Item], *, task: Task[T] | None = None) -> Iterator[T]:
+    def run_batches(self, batches: Iterable[Batch], *, task: Task[T] | None = None) -> Iterator[T]:
         fn: Task[Any] = task or Extract()
         window = self.options.window(self.parallelism)
         pending: deque[_Entry] = deque()
@@ -351,7 +497,7 @@ class ProcessEngine(_Base):
         def collect(entry: _Entry) -> list[T]:
             fut, batch, pool = entry
             try:
-                return fut.result()
+                return unpack_outputs(fn, fut.result())
             except (BrokenProcessPool, CancelledError):  # (cancelled: by the shutdown of a pool found broken)
                 self._broken(pool)
                 return self._alone(batch, fn)
@@ -365,7 +511,7 @@ class ProcessEngine(_Base):
                         return entry
             return pending.popleft()
 
-        for batch in self.options.batches(items, self.name):
+        for batch in batches:
             while len(pending) >= window:
                 yield from collect(next_done())
             pool = self._executor()
@@ -522,6 +668,14 @@ def ingest_items(items: Iterable[Item], store: Store, engine: SerialEngine | Pro
     workers only extract, documents already stored are skipped before they are sent. Planner statistics
     are refreshed here, on the client, never on the workers (``marsad.ingest.run.Statistics``).
     """
+    return _ingest(items, store, engine, on_item=on_item)
+
+
+def _ingest(items: Iterable[Item], store: Store, engine: SerialEngine | ProcessEngine | DaskEngine, *,
+            on_item: Callable[[ItemOutcome], None] | None,
+            on_workers: Callable[[StoreWrite], Iterator[ItemOutcome]] | None = None) -> IngestSummary:
+    """``ingest_items``; ``on_workers(task)``, if given, runs the PostgreSQL task instead of ``engine.run(items)``
+    (``ingest_on_engine``: the workers read the input themselves)."""
     from marsad.ingest.run import ItemOutcome, Statistics, _Tally, process
 
     tally = _Tally()
@@ -540,8 +694,9 @@ def ingest_items(items: Iterable[Item], store: Store, engine: SerialEngine | Pro
         return tally.summary()
     if store.dialect == "postgresql":
         url, schema = _store_address(store)
+        task = StoreWrite(url, schema)
         try:
-            for outcome in engine.run(items, task=StoreWrite(url, schema)):
+            for outcome in (on_workers(task) if on_workers is not None else engine.run(items, task=task)):
                 emit(outcome)
         finally:
             if engine.name == "dask":
@@ -575,10 +730,30 @@ def ingest_on_engine(sources: Iterable[str | Path], store: Store, *, options: En
     ``settings`` in each process.
     """
     from marsad.ingest.readers import DEFAULT_MAX_BYTES
-    from marsad.ingest.run import iter_items
 
-    items = iter_items(sources, text_column=text_column, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                       recursive=recursive, fetch_options=fetch_options)
+    read = ReadOptions(text_column=text_column, max_bytes=max_bytes or DEFAULT_MAX_BYTES, recursive=recursive)
     with open_engine(options, settings=settings, pipeline=None if options.jobs > 1 and options.engine == "local"
                      else pipeline) as engine:
-        return ingest_items(items, store, engine, on_item=on_item)
+        return ingest_sources(sources, store, engine, read=read, fetch_options=fetch_options, on_item=on_item)
+
+
+def ingest_sources(sources: Iterable[str | Path], store: Store, engine: SerialEngine | ProcessEngine | DaskEngine,
+                   *, read: ReadOptions | None = None, fetch_options: FetchOptions | None = None,
+                   on_item: Callable[[ItemOutcome], None] | None = None) -> IngestSummary:
+    """``ingest_items`` of files, folders, ``-``, URLs and feeds, on an open engine. With PostgreSQL, on an
+    engine that ``reads_on_workers``, the workers read the files themselves (``run_sources``)."""
+    from marsad.ingest.run import iter_items
+
+    opts = read or ReadOptions()
+
+    def client_read(src: str | Path) -> Iterator[Item]:
+        return iter_items([src], text_column=opts.text_column, max_bytes=opts.max_bytes, recursive=opts.recursive,
+                          fetch_options=fetch_options)
+
+    names = list(sources)
+    items = (item for src in names for item in client_read(src))
+
+    def on_workers(task: StoreWrite) -> Iterator[ItemOutcome]:
+        return engine.run_sources(names, task=task, read=opts, client_read=client_read)
+
+    return _ingest(items, store, engine, on_item=on_item, on_workers=on_workers)
