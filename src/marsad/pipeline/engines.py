@@ -4,10 +4,11 @@
 
     from marsad.pipeline.engines import EngineOptions, open_engine
     with open_engine(EngineOptions(engine="dask", workers=2), settings=settings) as engine:
-        for outcome in engine.run(read_sources(["corpus.jsonl"])):
+        for outcome in engine.run_sources(["corpus.jsonl", "reports/"]):
             ...                                  # a Processed or a Rejection, exactly as runner.run_items
 
-Three engines, one contract (``Engine.run(items, task=...)``: one output per input item):
+Three engines, one contract (``Engine.run(items, task=...)`` and ``Engine.run_sources(paths, task=...)``: one
+output per input item, the same on every engine):
 
 * ``serial``  (``--engine local``, ``--jobs 1``): ``runner.run_items`` in this process;
 * ``process`` (``--engine local --jobs N``): a ``ProcessPoolExecutor`` (forkserver); each process builds the
@@ -24,6 +25,13 @@ spread over every worker) and at most ``in_flight`` batches are out at once,
 so memory stays bounded on the client and on every worker however large the input. Reader rejections
 travel with their batch and pass through the task like documents, so every engine reports failures the
 same way.
+
+Who reads: ``run(items)`` takes items read by the caller and ships them. ``run_sources(paths)`` on the process
+pool and on a local Dask cluster (``reads_on_workers``; ``--read``) lets each worker read its own slices of
+the input (``marsad.ingest.slices``: byte ranges of JSONL files, whole files), so the client cuts the files
+and writes the results, and no document crosses a process boundary on the way in. A batch's outputs come
+back as one object (``pack_outputs``: ``JsonLines`` puts every line of a batch in one buffer). Both matter
+on few cores, where the client and the workers' event loops share the CPU with extraction.
 
 A *task* (``Task``: picklable, ``task(pipeline, item) -> T``) is what runs on the worker for each item:
 ``Extract`` (the default) gives ``runner.Outcome``; ``JsonLines`` gives the finished output line of
