@@ -147,3 +147,32 @@ def test_long_document_is_processed_whole(tmp_path, capsys):
     code, objs, _ = run_cli(["extract", str(tmp_path / "long.txt"), "--default-date", "2019-08-01"], capsys)
     assert code == 0
     assert [e["place_surface"] for e in objs[0]["events"]] == ["بلدة كفرزيتا"]
+
+
+def test_extract_from_a_live_feed_writes_each_result_before_the_feed_ends():
+    """``tail -f feed.jsonl | marsad extract - --batch-size 1``: the first line comes out while stdin is open."""
+    import select
+    import subprocess
+
+    line = json.dumps({"id": "live-1", "published": "2019-05-01",
+                       "text": "سيطرت قوات النظام على بلدة كفرنبل في ريف إدلب الجنوبي."}, ensure_ascii=False)
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from marsad.cli.main import main; sys.exit(main())",
+                             "extract", "-", "--batch-size", "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write((line + "\n" + line.replace("live-1", "live-2") + "\n").encode())
+        proc.stdin.flush()
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        assert ready, "no output while standard input stayed open"
+        first = json.loads(proc.stdout.readline())
+        assert first["id"] == "live-1" and first["events"]
+        assert proc.poll() is None  # still reading the feed
+        proc.stdin.close()
+        rest = proc.stdout.read().decode().splitlines()
+        assert [json.loads(x)["id"] for x in rest] == ["live-2"]
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -144,6 +144,61 @@ def test_stdin_text_and_jsonl():
     assert rej == [] and [d.id for d in docs] == ["stdin:1", "stdin:2", "stdin:3"]
 
 
+def test_stdin_json_lines_are_streamed_as_they_arrive():
+    """A live feed: each document comes out as its line is read, before standard input is closed."""
+    import os
+    import threading
+
+    read_fd, write_fd = os.pipe()
+    reader, writer = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
+    line = [(json.dumps({"id": f"live-{n}", "text": f"{ARABIC} {n}"}, ensure_ascii=False) + "\n").encode()
+            for n in range(3)]
+    got_two = threading.Event()
+    waited_in_vain: list[bool] = []
+
+    def feed():
+        writer.write(line[0] + b"\n" + line[1])  # a blank line between the first two
+        writer.flush()
+        waited_in_vain.append(not got_two.wait(5))  # the last line only after the first two were read
+        writer.write(line[2])
+        writer.close()
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    try:
+        items = read_sources(["-"], stdin=reader)
+        first, second = next(items), next(items)
+        assert [first.id, second.id] == ["live-0", "live-1"] and not got_two.is_set()
+        got_two.set()
+        assert [d.id for d in items] == ["live-2"]
+    finally:
+        got_two.set()
+        thread.join(10)
+        reader.close()
+    assert waited_in_vain == [False], "the first documents came out only once standard input was closed"
+
+
+def test_stdin_json_lines_are_bounded_per_line_not_in_all():
+    lines = "".join(json.dumps({"text": f"{ARABIC} {n}"}, ensure_ascii=False) + "\n" for n in range(5))
+    lines += json.dumps({"text": ARABIC * 10}, ensure_ascii=False) + "\n"
+    docs, rej = docs_and_rejections(read_sources(["-"], stdin=io.BytesIO(lines.encode()), max_bytes=600))
+    assert len(lines.encode()) > 600 and len(docs) == 5
+    assert [(r.doc_id, r.code) for r in rej] == [("stdin:6", "M104")]
+
+
+@pytest.mark.parametrize("data,kind", [
+    (json.dumps({"text": ARABIC}, ensure_ascii=False) + "\n", "one JSON object on a line"),
+    (json.dumps({"text": ARABIC}, ensure_ascii=False) + "\n\n\n", "one object, then blank lines"),
+    ('{\n  "text": "' + ARABIC + '"\n}\n', "a pretty-printed object"),
+    ("<html><body><article><p>" + ARABIC + "</p></article></body></html>", "HTML"),
+])
+def test_stdin_that_is_not_json_lines_is_read_whole_as_before(data, kind):
+    doc = one(read_sources(["-"], stdin=io.BytesIO(data.encode())))
+    assert isinstance(doc, Document) and ARABIC[:20] in doc.text and doc.id == "stdin", kind
+    assert list(read_sources(["-"], stdin=io.BytesIO(data.encode()))) == \
+        list(read_bytes(data.encode(), source="stdin")), kind
+
+
 def test_missing_path_is_rejected():
     rej = one(read_sources(["/nonexistent/marsad/file.txt"]))
     assert isinstance(rej, Rejection) and rej.code == "M100"

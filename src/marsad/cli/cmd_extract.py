@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.flush()
         out = sys.stdout.buffer  # the lines are UTF-8 bytes already
+    live = not args.output and "-" in args.paths  # stdin to stdout: e.g. tail -f feed.jsonl | marsad extract -
     done = rejected = 0
     try:
         with open_engine(options, settings=settings_from_args(args)) as engine:  # type: ignore[arg-type]
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
                     print(f"marsad: rejected {rej.doc_id or rej.source}: [{rej.code}] {rej.reason}", file=sys.stderr)
                 out.write(emitted.data)
                 out.write(b"\n")
+                if live:
+                    out.flush()  # a reader of a live feed sees each line as soon as it is made
     finally:
         if args.output:
             out.close()

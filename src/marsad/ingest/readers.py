@@ -20,7 +20,9 @@ Formats, chosen by extension (stdin and unknown extensions are sniffed):
 * ``.csv``/``.tsv``: a header row and a text column (``text_column``, else ``text``/``body``/``content``);
 * ``.xml``/``.rss``/``.atom``: an RSS or Atom feed, one document per entry;
 * directories: read recursively (``recursive=True``) in sorted order, hidden files and folders skipped;
-* ``-``: standard input.
+* ``-``: standard input. JSON lines are streamed as they arrive, like a ``.jsonl`` file (a live feed,
+  ``tail -f feed.jsonl | marsad extract - --batch-size 1``, gives each result as its line is read);
+  anything else is read whole and sniffed.
 
 Encodings: UTF-8 with or without BOM, UTF-16 (BOM or detectable), Windows-1256 Arabic. Rejections carry
 the codes of ``marsad.errors``: M100 unreadable source, M101 encoding, M102 binary/NUL, M103 empty,
@@ -39,15 +41,18 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import orjson
 
 from marsad.errors import MarsadError, TooLargeError
 from marsad.ingest.base import Item, Rejection, make_document
-from marsad.ingest.decode import decode_bytes
+from marsad.ingest.decode import decode_bytes, sniff_encoding
 from marsad.ingest.formats import read_csv, read_json, read_jsonl
 from marsad.ingest.web import feed_items, html_item, is_feed
 
-__all__ = ["DEFAULT_MAX_BYTES", "Item", "Rejection", "iter_files", "read_bytes", "read_file", "read_sources"]
+__all__ = ["DEFAULT_MAX_BYTES", "Item", "Rejection", "iter_files", "read_bytes", "read_file", "read_sources",
+           "read_stdin"]
 
 DEFAULT_MAX_BYTES = 20_000_000
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -156,6 +161,71 @@ def read_file(path: Path, *, text_column: str | None = None, max_bytes: int = DE
     yield from read_bytes(data, source=source, kind=kind)
 
 
+class _Prefixed(io.RawIOBase):
+    """``prefix`` (bytes already read), then the rest of ``stream``."""
+
+    def __init__(self, prefix: bytes, stream: IO[bytes]) -> None:
+        self._prefix = memoryview(prefix)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._stream.read1(len(buffer)) if hasattr(self._stream, "read1") else self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _json_object_line(line: bytes) -> bool:
+    text = line.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"{"):
+        return False
+    try:
+        return isinstance(orjson.loads(text), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def read_stdin(stream: IO[bytes], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """Standard input. When its first two non-blank lines are JSON objects (UTF-8), it is JSON lines and is
+    streamed line by line, exactly as a ``.jsonl`` file (ids ``stdin:LINENO``, ``max_bytes`` per line);
+    otherwise it is read whole, at most ``max_bytes``, and sniffed (a single JSON object, HTML, a feed, text)."""
+    first = stream.readline(max_bytes + 1)
+    lines = [first]
+    if len(first) <= max_bytes and first.endswith(b"\n") and _json_object_line(first):
+        try:
+            utf8 = sniff_encoding(first[:8192], what="standard input") in ("utf-8", "utf-8-sig")
+        except MarsadError:
+            utf8 = False
+        while utf8:
+            line = stream.readline(max_bytes + 1)
+            lines.append(line)
+            if not line:
+                break  # a single object: read whole, below
+            if line.strip():
+                head = b"".join(lines)
+                yield from read_jsonl(io.BufferedReader(_Prefixed(head, stream)), source="stdin",
+                                      max_bytes=max_bytes)
+                return
+            if sum(map(len, lines)) > max_bytes:
+                break
+    head = b"".join(lines)
+    try:
+        data = head + _read_bounded(stream, max(0, max_bytes - len(head)), what="standard input")
+        if len(data) > max_bytes:
+            raise TooLargeError(f"standard input is over the limit of {max_bytes:,} bytes", value=max_bytes)
+    except MarsadError as exc:
+        yield Rejection.from_error(exc, source="-", doc_id="stdin")
+        return
+    yield from read_bytes(data, source="stdin")
+
+
 def read_sources(sources: Iterable[str | Path], *, text_column: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, recursive: bool = True,
                  stdin: IO[bytes] | None = None) -> Iterator[Item]:
@@ -163,13 +233,7 @@ def read_sources(sources: Iterable[str | Path], *, text_column: str | None = Non
     for src in sources:
         name = str(src)
         if name == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            try:
-                data = _read_bounded(stream, max_bytes, what="standard input")
-            except MarsadError as exc:
-                yield Rejection.from_error(exc, source="-", doc_id="stdin")
-                continue
-            yield from read_bytes(data, source="stdin")
+            yield from read_stdin(stdin if stdin is not None else sys.stdin.buffer, max_bytes=max_bytes)
             continue
         path = Path(src)
         if path.is_dir():
