@@ -184,9 +184,9 @@ def wait_quiet(max_wait: float, *, threshold: float = 0.15, window: float = 10.0
 
 
 def corpus_for(n: int, seed: int) -> Path:
-    from gen_corpus import generate
+    from gen_corpus import VERSION, generate
 
-    path = WORK / f"corpus-{n}-s{seed}.jsonl"
+    path = WORK / f"corpus-{n}-s{seed}-v{VERSION}.jsonl"
     if not path.exists():
         WORK.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")

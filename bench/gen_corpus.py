@@ -6,8 +6,11 @@ third-party eval set. Each generated article is built by:
 * taking a run of sentences from a base article and mixing in sentences from other articles (shuffled
   across articles), to a length drawn from a log-normal around ~1,100 characters (the size of real inputs);
 * swapping place names for others of the same kind from the bundled gazetteer, named actor surfaces for
-  other named surfaces from ``actor_aliases.tsv``, numbers for random numbers of the same size, month names
-  for other months, and shifting every year by one offset (the publication date moves with it).
+  other named surfaces from ``actor_aliases.tsv``, numbers for random numbers of the same size (a day of the
+  month for a day from 1 to 28; numbers in numeric dates such as «12/5» are kept), month names for other
+  months, and shifting every year by one offset (the publication date moves with it).
+
+``VERSION`` changes whenever the output for a seed changes (``bench_extract.py`` names cached corpora by it).
 
 The output is deterministic for a given ``--seed``::
 
@@ -29,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "marsad" / "data"
 SOURCES = (DATA / "demo", ROOT / "tests" / "fixtures" / "gold")
+
+#: Version 2: days of the month stay valid («63 تشرين الثاني» was possible in version 1).
+VERSION = 2
 
 _SENTENCE = re.compile(r"[^\n]+?(?:[.!?؟]+(?=\s|$)|$)\n?", re.M)  # a dot inside «25.6» does not end one
 _DIGITS = re.compile(r"[0-9٠-٩]+")
@@ -134,6 +140,14 @@ def _vary(text: str, rng: random.Random, lex: Lexicons, year_shift: int) -> str:
             return s  # a year, shifted already
         if rng.random() < 0.4:
             return s
+        whole = m.string
+        if whole[m.start() - 1 : m.start()] in ("/", "-") or whole[m.end() : m.end() + 1] in ("/", "-"):
+            return s  # part of a numeric date or a range
+        after = m.end()
+        while whole[after : after + 1] == " ":
+            after += 1
+        if len(s) <= 2 and lex.month_re.match(whole, after):
+            return str(rng.randint(1, 28))  # a day of the month
         lo = 10 ** (len(s) - 1) if len(s) > 1 else 1
         return str(rng.randint(lo, 10 ** len(s) - 1))
 
