@@ -118,16 +118,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "/article.json": ("application/json", (FIX / "article.json").read_bytes()),
         }
         if self.path == "/slow":
-            time.sleep(3)
-        if self.path not in routes:
-            self.send_error(404, "not found")
-            return
-        ctype, body = routes[self.path]
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            time.sleep(3)  # the client gives up first: writing to it then is a broken pipe, not an error
+        try:
+            if self.path not in routes:
+                self.send_error(404, "not found")
+                return
+            ctype, body = routes[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
 
 @pytest.fixture
