@@ -390,6 +390,20 @@ def test_ingest_sqlite_single_writer_matches_serial(small, tmp_path, serial_inge
     assert (again.stored, again.duplicates) == (0, s1.stored)  # re-running stores nothing new
 
 
+def test_the_single_writer_only_writes_what_the_workers_prepared(small, tmp_path, serial_ingest, pool_engine,
+                                                                  monkeypatch):
+    """The workers compute the rows to store (``prepare``); the SQLite writer does not compute them again."""
+    import marsad.store
+
+    calls: list[str] = []
+    real = marsad.store.prepare
+    monkeypatch.setattr(marsad.store, "prepare", lambda result: calls.append(result.document.id) or real(result))
+    summary, docs, fails = ingest_with(str(tmp_path / "prepared.db"), small, pool_engine)
+    assert summary.stored == serial_ingest[0].stored >= 15
+    assert calls == []  # every stored result came with its rows
+    assert docs == serial_ingest[1] and fails == serial_ingest[2]
+
+
 @pytest.mark.pg
 @pytest.mark.parametrize("via", ["items", "sources"])
 @pytest.mark.parametrize("engine_name", ENGINES)

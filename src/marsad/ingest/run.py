@@ -27,6 +27,7 @@ from marsad.model.base import Record
 
 if TYPE_CHECKING:
     from marsad.store import Store
+    from marsad.store.write import Prepared
 
 log = logging.getLogger("marsad.ingest")
 Status = Literal["stored", "revision", "duplicate", "failed"]
@@ -135,8 +136,9 @@ def _default_extractor() -> Extractor:
     return marsad.default_pipeline()
 
 
-def process(item: Item, store: Store, extractor: Extractor) -> ItemOutcome:
-    """Store one document (or record one rejection). Never raises for a bad document."""
+def process(item: Item, store: Store, extractor: Extractor, *, prepared: Prepared | None = None) -> ItemOutcome:
+    """Store one document (or record one rejection). Never raises for a bad document. ``prepared``: the store
+    rows of what ``extractor`` gives, if computed already (a worker did it for the single writer)."""
     if isinstance(item, Rejection):
         store.add_failure(item)
         return ItemOutcome(item.doc_id, item.source, "failed", item.code, item.reason)
@@ -154,7 +156,7 @@ def process(item: Item, store: Store, extractor: Extractor) -> ItemOutcome:
         rej = Rejection(source, doc.id, "M000", f"internal error in extraction: {type(exc).__name__}: {exc}")
         store.add_failure(rej, document=doc)
         return ItemOutcome(doc.id, source, "failed", rej.code, rej.reason)
-    outcome = store.add(result, source=source)
+    outcome = store.add(result, source=source, prepared=prepared)
     return ItemOutcome(doc.id, source, outcome.status, events=outcome.events,
                        near_duplicate=outcome.near_duplicate_of is not None and outcome.status != "duplicate")
 

@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from marsad.pipeline.core import Pipeline
     from marsad.pipeline.dask_engine import DaskEngine
     from marsad.store import Store
+    from marsad.store.write import Prepared
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "Batch", "Emitted", "EmittedBatch", "Engine", "EngineBase", "EngineOptions", "Extract",
@@ -626,6 +627,7 @@ class Extracted:
     item: Item
     result: ExtractionResult | None = None
     error: tuple[str, str, str] | None = None  # (code or "", exception type name, message)
+    prepared: Prepared | None = None  # the store rows of ``result``, computed on the worker
 
     def replay(self, doc: Document) -> ExtractionResult:
         """The extractor ``process`` calls on the client: gives the worker's result, or raises its error again."""
@@ -642,19 +644,27 @@ class Extracted:
 
 @dataclass(frozen=True)
 class ExtractForWriter:
-    """Ingest task for SQLite: extract on the worker; the client stores (``Extracted.replay``)."""
+    """Ingest task for SQLite: extract on the worker, and compute the rows to store (``prepare``: MinHash
+    signature, fact and mention rows, 1.7 ms per article); the client only writes (``Extracted.replay``)."""
 
     prefetch: ClassVar[bool] = True
 
     def __call__(self, pipeline: Extractor, item: Item) -> Extracted:
+        from marsad.store.write import prepare
+
         if isinstance(item, Rejection):
             return Extracted(item)
         try:
-            return Extracted(item, pipeline(item))
+            result = pipeline(item)
         except MarsadError as exc:
             return Extracted(item, error=(exc.code, type(exc).__name__, exc.message))
         except Exception as exc:
             return Extracted(item, error=("", type(exc).__name__, str(exc)))
+        try:
+            prepared = prepare(result)
+        except Exception:  # the writer prepares it again and reports the error exactly as a serial ingest
+            prepared = None
+        return Extracted(item, result, prepared=prepared)
 
     def lost(self, item: Item, rejection: Rejection) -> Extracted:
         if isinstance(item, Rejection):
@@ -722,7 +732,7 @@ def _ingest(items: Iterable[Item], store: Store, engine: SerialEngine | ProcessE
                 yield item
 
     for ex in engine.run(fresh(items), task=ExtractForWriter()):
-        emit(process(ex.item, store, ex.replay))
+        emit(process(ex.item, store, ex.replay, prepared=ex.prepared))
     statistics.refresh()
     return tally.summary()
 

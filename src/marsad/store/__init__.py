@@ -91,7 +91,7 @@ from marsad.store.records import (
     StoreStats,
 )
 from marsad.store.stats import StatisticsPolicy, refresh_statistics
-from marsad.store.write import UPSERT_FAILURE, add_prepared, failure_row, prepare
+from marsad.store.write import UPSERT_FAILURE, Prepared, add_prepared, failure_row, prepare
 
 __all__ = [
     "LATEST_VERSION", "AddOutcome", "CounterCheck", "DocumentFacts", "DocumentFilter", "EventFilter", "FactContext",
@@ -131,9 +131,13 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------------------------
 
-    def add(self, result: ExtractionResult, *, raw: bytes | None = None, source: str | None = None) -> AddOutcome:
-        """Store one document and its facts in one transaction (see the module docstring)."""
-        prepared = prepare(result)
+    def add(self, result: ExtractionResult, *, raw: bytes | None = None, source: str | None = None,
+            prepared: Prepared | None = None) -> AddOutcome:
+        """Store one document and its facts in one transaction (see the module docstring). ``prepared``: the
+        rows of ``result`` computed already (``marsad.store.write.prepare``, e.g. on a worker, so that a
+        single writer only writes)."""
+        if prepared is None or prepared.result is not result:
+            prepared = prepare(result)
         for attempt in range(2):
             try:
                 with self._lock, self._conn.transaction(), self._conn.pipelined():
