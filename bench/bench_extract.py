@@ -57,7 +57,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
 
 
 def run_child(args: argparse.Namespace) -> int:
-    from marsad.pipeline.engines import EngineOptions, JsonLines, ingest_sources, open_engine
+    from marsad.pipeline.engines import EngineOptions, JsonLines, open_engine
+    from marsad.pipeline.ingest_engine import ingest_sources
     from marsad.settings import Settings
 
     cfg = CONFIGS[args.config]

@@ -18,11 +18,11 @@ from marsad.model import Document
 from marsad.pipeline.engines import (
     EngineOptions,
     Extract,
-    ExtractForWriter,
     JsonLines,
     SerialEngine,
     open_engine,
 )
+from marsad.pipeline.ingest_engine import ExtractForWriter
 from marsad.pipeline.runner import Processed
 from marsad.settings import Settings
 
@@ -353,7 +353,7 @@ def stored(store) -> dict[str, dict]:
 
 
 def ingest_with(store_url: str, corpus: Path, engine, *, via: str = "items"):
-    from marsad.pipeline.engines import ingest_items, ingest_sources
+    from marsad.pipeline.ingest_engine import ingest_items, ingest_sources
     from marsad.store import open_store
 
     with open_store(store_url) as store:

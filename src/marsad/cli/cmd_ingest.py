@@ -146,7 +146,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     from marsad.cli.engine_args import engine_options_from_args
     from marsad.ingest.run import ingest
-    from marsad.pipeline.engines import ingest_on_engine
+    from marsad.pipeline.ingest_engine import ingest_on_engine
 
     options = engine_options_from_args(args)  # --engine dask / --jobs N: same outcomes, see pipeline.engines
     run: Any = ingest

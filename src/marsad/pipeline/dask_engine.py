@@ -44,12 +44,12 @@ from marsad.pipeline.engines import (
     Extract,
     Extractor,
     Task,
-    close_worker_stores,
     lost_batch,
     pipeline_for,
     run_packed_batch,
     unpack_outputs,
 )
+from marsad.pipeline.ingest_engine import close_worker_stores
 from marsad.settings import Settings
 
 __all__ = ["DaskEngine", "PipelinePlugin"]
