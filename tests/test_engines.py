@@ -329,8 +329,10 @@ def run_cli(args: list[str]) -> int:
     return main(args)
 
 
-@pytest.mark.parametrize("engine_args", [["--jobs", "2"], pytest.param(["--engine", "dask", "--workers", "2"],
-                                                                       marks=needs_dask)])
+@pytest.mark.parametrize("engine_args", [["--jobs", "2"], ["--jobs", "2", "--read", "client"],
+                                         pytest.param(["--engine", "dask", "--workers", "2"], marks=needs_dask),
+                                         pytest.param(["--engine", "dask", "--workers", "2", "--read", "client"],
+                                                      marks=needs_dask)])
 def test_cli_extract_engines_write_the_serial_file(small, tmp_path, engine_args):
     serial, other = tmp_path / "serial.jsonl", tmp_path / "other.jsonl"
     assert run_cli(["extract", str(small), "-o", str(serial)]) == 1  # the malformed and blank lines
