@@ -216,12 +216,10 @@ def read_stdin(stream: IO[bytes], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
             if sum(map(len, lines)) > max_bytes:
                 break
     head = b"".join(lines)
-    try:
-        data = head + _read_bounded(stream, max(0, max_bytes - len(head)), what="standard input")
-        if len(data) > max_bytes:
-            raise TooLargeError(f"standard input is over the limit of {max_bytes:,} bytes", value=max_bytes)
-    except MarsadError as exc:
-        yield Rejection.from_error(exc, source="-", doc_id="stdin")
+    data = head + stream.read(max(0, max_bytes + 1 - len(head)))
+    if len(data) > max_bytes:
+        too_large = TooLargeError(f"standard input is over the limit of {max_bytes:,} bytes", value=max_bytes)
+        yield Rejection.from_error(too_large, source="-", doc_id="stdin")
         return
     yield from read_bytes(data, source="stdin")
 

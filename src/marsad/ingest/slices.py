@@ -99,9 +99,6 @@ class Slices:
     def items(self) -> list[Item]:
         return [item for piece in self.slices for item in piece.read(self.options)]
 
-    def __len__(self) -> int:
-        return len(self.slices)
-
 
 class _Range(io.RawIOBase):
     """At most ``length`` bytes of ``raw`` from where it stands."""
@@ -179,10 +176,9 @@ class _Planner:
         self.sizes = sizes
         self.max_batch_bytes = max_batch_bytes
         self.last = 1
-        self.size = self._next_size()
+        self.room = self._next_size()  # lines or files left in the open batch
         self.items: list[Item] = []
         self.slices: list[FileSlice] = []
-        self.room = self.size  # lines or files left in the open batch
         self.bytes = 0  # of whole files in the open batch
 
     def _next_size(self) -> int:
@@ -199,7 +195,7 @@ class _Planner:
         else:
             return
         self.items, self.slices, self.bytes = [], [], 0
-        self.room = self.size = self._next_size()
+        self.room = self._next_size()
 
     def item(self, item: Item) -> Iterator[list[Item] | Slices]:
         if self.slices:
